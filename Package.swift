@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sysfence",
+    products: [
+        .library(name: "Sysfence", targets: ["Sysfence"]),
+        .executable(name: "sysfence", targets: ["sysfence"]),
+    ],
+    targets: [
+        // C libraries, reached only through the thin wrapper modules below.
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // Values of named constants and the kernel calls Swift cannot make directly (variadic syscall, ioctl).
+        .target(name: "CSysHeaders"),
+
+        // Wrapper modules: one small Swift function per C call, errors as Swift values.
+        .target(name: "Libseccomp", dependencies: ["CSeccomp", "SysfenceCore"]),
+        .target(name: "YAML", dependencies: ["CYAML", "SysfenceCore"]),
+        .target(name: "LinuxKernel", dependencies: ["CSysHeaders", "SysfenceCore"]),
+
+        // The pure-Swift core: model, front-end syntax, compiler, emulator. No C imports.
+        .target(name: "SysfenceCore"),
+
+        // The library product: the core plus the wiring to the system (tables, YAML, kernel).
+        .target(name: "Sysfence", dependencies: ["SysfenceCore", "Libseccomp", "YAML", "LinuxKernel"]),
+        .executableTarget(name: "sysfence", dependencies: ["Sysfence"]),
+
+        .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
+        .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),
+        .testTarget(name: "SysfenceTests", dependencies: ["Sysfence", "TestSupport"]),
+        .testTarget(name: "LibseccompTests", dependencies: ["Libseccomp", "TestSupport"]),
+        .testTarget(name: "sysfenceTests", dependencies: ["TestSupport"]),
+    ]
+)
