@@ -82,7 +82,8 @@ public final class SeccompContext {
 
     /// Replaces the arch list with `arches`, in that order.
     public func setArches(_ arches: [Arch]) throws {
-        for arch in arches { try check(seccomp_arch_add(context, Self.token(arch)), "seccomp_arch_add(\(arch))") }
+        // The context starts with the native arch; adding it again fails with EEXIST.
+        for arch in arches where arch != .native { try check(seccomp_arch_add(context, Self.token(arch)), "seccomp_arch_add(\(arch))") }
         if !arches.contains(.native) {
             try check(seccomp_arch_remove(context, seccomp_arch_native()), "seccomp_arch_remove")
         }
