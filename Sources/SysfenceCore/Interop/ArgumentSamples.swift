@@ -32,6 +32,12 @@ struct ArgumentSamples {
     }
 
     /// One value for each combination of outcomes the tests on one argument can take.
+    ///
+    /// Each 32-bit word is sampled on its own first: candidate words (each constant, its
+    /// neighbours, masked variants) are kept one per combination of the word's own tests and of
+    /// how the word compares with each comparison's constant in that word. A comparison on the
+    /// whole argument is decided by those two relations, so pairing the kept high and low words
+    /// meets every case.
     static func representatives(tests: [WordTest], comparisons: [Comparison]) -> [UInt64] {
         var high: Set<UInt32> = [0, 1, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF]
         var low = high
@@ -65,10 +71,23 @@ struct ArgumentSamples {
                 addWords([merged, merged | ~(a.mask | b.mask)], highToo: true)
             }
         }
+        func relation(_ a: UInt32, _ b: UInt32) -> Int8 { a < b ? -1 : (a == b ? 0 : 1) }
+        func kept(_ words: Set<UInt32>, high isHigh: Bool) -> [UInt32] {
+            let wordTests = tests.filter { $0.isHighWord == isHigh }
+            var seen: Set<[Int8]> = []
+            return words.sorted().filter { word in
+                let x = isHigh ? UInt64(word) << 32 : UInt64(word)
+                let signature = wordTests.map { $0.holds(x) ? Int8(1) : 0 } + comparisons.map { c in
+                    let shift: UInt64 = isHigh ? 32 : 0
+                    return relation(word & UInt32(truncatingIfNeeded: c.effectiveMask >> shift), UInt32(truncatingIfNeeded: c.effectiveValue >> shift))
+                }
+                return seen.insert(signature).inserted
+            }
+        }
         var seen: Set<[Bool]> = []
         var result: [UInt64] = []
-        for h in high.sorted() {
-            for l in low.sorted() {
+        for h in kept(high, high: true) {
+            for l in kept(low, high: false) {
                 let x = UInt64(h) << 32 | UInt64(l)
                 let signature = tests.map { $0.holds(x) } + comparisons.map { $0.op.holds(x & $0.effectiveMask, $0.effectiveValue) }
                 if seen.insert(signature).inserted { result.append(x) }

@@ -56,6 +56,31 @@ struct WordTest: Hashable, Sendable {
     }
 }
 
+extension Comparison {
+    /// The comparison on the whole argument that a 32-bit ABI reads exactly as this one: the
+    /// `u32()` view dropped (those ABIs compare the low word only).
+    var widened: Comparison {
+        guard width == .low32 else { return self }
+        var result = self
+        result.width = .full
+        result.mask = effectiveMask == 0xFFFF_FFFF ? .max : effectiveMask
+        result.value = effectiveValue
+        return result
+    }
+}
+
+extension Condition {
+    /// The condition with every `u32()` view dropped; see `Comparison.widened`.
+    var widened: Condition {
+        switch self {
+        case .comparison(let c): return .comparison(c.widened)
+        case .and(let terms): return .and(terms.map(\.widened))
+        case .or(let terms): return .or(terms.map(\.widened))
+        case .not(let inner): return .not(inner.widened)
+        }
+    }
+}
+
 /// One way through a filter for a fixed arch and syscall number: the argument tests passed or
 /// failed on the way, and the value returned. The paths of one (arch, nr) partition the arguments.
 struct FilterPath: Sendable {

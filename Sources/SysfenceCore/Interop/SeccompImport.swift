@@ -6,6 +6,9 @@ public struct SeccompImport: Sendable {
     public var profile: SeccompProfile
     /// Warnings and notes: unknown names, rules that never decide, ignored fields.
     public var diagnostics: [Diagnostic]
+    /// The syscalls (`name/arch`) whose decision no order of the profile's own rules reproduces,
+    /// so the policy spells out libseccomp's filter test by test for them.
+    public var spelledOut: [String]
 }
 
 /// One step of an imported syscall's decision: a rule of the profile, or a rule spelt out from
@@ -52,6 +55,7 @@ private struct SeccompImporter {
     let profile: SeccompProfile
     let rules: LibseccompRuleSet
     var diagnostics: [Diagnostic] = []
+    var spelledOut: [String] = []
 
     init(profile: SeccompProfile, native: Arch, table: SyscallTable) {
         self.table = table
@@ -99,7 +103,7 @@ private struct SeccompImporter {
         warnAboutRulesThatNeverDecide(deciding: deciding, unknown: filter.unknownSyscalls)
         let policy = assemble(name: name, decisions: decisions, reachedByProfileName: reachedByProfileName)
         try verify(policy, program: filter.instructions)
-        return SeccompImport(policy: policy, profile: profile, diagnostics: diagnostics)
+        return SeccompImport(policy: policy, profile: profile, diagnostics: diagnostics, spelledOut: spelledOut)
     }
 
     // MARK: Checks and notes
@@ -233,6 +237,7 @@ private struct SeccompImporter {
             return order.map { step(of: candidates[$0]) }
         }
         let name = table.name(of: nr, on: arch) ?? String(nr)
+        spelledOut.append("\(name)/\(arch)")
         if !candidates.isEmpty {
             diagnostics.append(Diagnostic(.warning, at: location(ofEntry: rules.rules[candidates[0]].entry),
                 "\(name) on \(arch): libseccomp resolves the overlapping rules of this profile in a way no order of them reproduces; the imported policy spells out libseccomp's decision test by test"))
@@ -241,7 +246,9 @@ private struct SeccompImporter {
                 "\(name) on \(arch): libseccomp filters this syscall for rules on others (socketcall and ipc multiplexing); the imported policy says so"))
         }
         return paths.filter { $0.result != defaultAction.seccompReturnValue }.compactMap { path in
-            Self.simplified(path, samples: samples.vectors).map { .derived(Action(seccompReturnValue: path.result), Self.condition(of: $0)) }
+            Self.simplified(path, samples: samples.vectors).map {
+                .derived(Action(seccompReturnValue: path.result), Self.condition(of: $0, thirtyTwoBit: narrow))
+            }
         }
     }
 
@@ -261,9 +268,11 @@ private struct SeccompImporter {
         return result
     }
 
-    /// A path's tests as one condition, joining a 64-bit equality split into its two words.
-    static func condition(of path: FilterPath) -> Condition? {
+    /// A path's tests as one condition, joining a 64-bit equality split into its two words. On
+    /// a 32-bit ABI, where every comparison reads the low word anyway, no `u32()` view is written.
+    static func condition(of path: FilterPath, thirtyTwoBit: Bool) -> Condition? {
         var comparisons = path.tests.map { $0.test.comparison(outcome: $0.outcome) }
+        if thirtyTwoBit { comparisons = comparisons.map(\.widened) }
         var index = 0
         while index < comparisons.count {
             let c = comparisons[index]
@@ -336,25 +345,12 @@ private struct SeccompImporter {
         return Policy(name: name, defaultAction: rules.defaultAction, arches: rules.arches, badArchAction: .killThread, rules: policyRules)
     }
 
-    /// Checks the policy against the filter for every syscall number of every arch, on argument
-    /// samples that meet every case either side distinguishes.
+    /// Checks the policy against the filter for every syscall number of every arch.
     func verify(_ policy: Policy, program: [BPFInstruction]) throws(DiagnosticsError) {
         let decisions = DecisionProgram(policy: policy, table: table)
         for arch in rules.arches {
-            let archDecisions = decisions.decisions(for: arch)
-            for nr in try numbers(on: arch, program: program) {
-                let paths = try walk(program, arch: arch, nr: nr)
-                let branches = archDecisions?.decision(for: nr).branches ?? []
-                let samples = try ArgumentSamples(tests: paths.flatMap { $0.tests.map(\.test) },
-                                                  comparisons: branches.flatMap(\.condition.comparisons))
-                for vector in samples.vectors {
-                    let expected = paths.first { $0.holds(vector) }.map { Action(seccompReturnValue: $0.result) }
-                    let got = decisions.decide(auditArch: arch.auditArch, nr: nr, arguments: vector).action
-                    guard expected == got else {
-                        let name = table.name(of: nr, on: arch) ?? String(nr)
-                        throw DiagnosticsError(at: nil, "internal error: the imported policy decides \(name) on \(arch) with arguments \(vector) as \(got), libseccomp as \(expected.map(\.description) ?? "nothing")")
-                    }
-                }
+            if let disagreement = try decisions.firstDisagreement(with: program, arch: arch, numbers: numbers(on: arch, program: program)) {
+                throw DiagnosticsError(at: nil, "internal error: the imported policy disagrees with libseccomp: \(disagreement.describe(table: table))")
             }
         }
     }

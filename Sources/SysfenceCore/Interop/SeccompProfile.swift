@@ -88,10 +88,13 @@ public struct SeccompArgument: Hashable, Sendable {
         self.op = op
     }
 
-    /// The same test as a sysfence comparison on the whole 64-bit argument. libseccomp compares
-    /// `(arg & mask) == (valueTwo & mask)` for a masked test, so the datum is masked here too.
+    /// The same test as a sysfence comparison. libseccomp compares `(arg & mask) == (valueTwo & mask)`
+    /// for a masked test, so the datum is masked here too; a mask within the low word reads as a
+    /// `u32()` view (`u32(arg0) == 1` rather than `(arg0 & 0xffffffff) == 1`).
     public var comparison: Comparison {
         switch op {
+        case .maskedEqual where value <= 0xFFFF_FFFF:
+            return Comparison(argument: index, width: .low32, mask: value == 0xFFFF_FFFF ? .max : value, op: .equal, value: valueTwo & value)
         case .maskedEqual: return Comparison(argument: index, mask: value, op: .equal, value: valueTwo & value)
         case .notEqual: return Comparison(argument: index, op: .notEqual, value: value)
         case .less: return Comparison(argument: index, op: .less, value: value)
