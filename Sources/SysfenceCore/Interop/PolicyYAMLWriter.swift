@@ -49,13 +49,15 @@ enum YAMLText {
     }
 
     /// A flow list `[a, b, c]`, wrapped before 100 columns with continuation lines at `indent`;
-    /// `first` is the column where the list starts. A single item is written bare.
-    static func flowList(_ items: [String], indent: Int, first: Int) -> String {
-        if items.count == 1 { return scalar(items[0]) }
+    /// `first` is the column where the list starts. A single item is written bare. With
+    /// `quoted`, the items are YAML scalars already.
+    static func flowList(_ items: [String], indent: Int, first: Int, quoted: Bool = false) -> String {
+        let items = quoted ? items : items.map(scalar)
+        if items.count == 1 && !quoted { return items[0] }
         var out = "["
         var column = first + 1
         for (index, item) in items.enumerated() {
-            let text = scalar(item) + (index + 1 < items.count ? "," : "]")
+            let text = item + (index + 1 < items.count ? "," : "]")
             if index > 0 {
                 if column + 1 + text.count > 100 {
                     out += "\n" + String(repeating: " ", count: indent)

@@ -1,0 +1,54 @@
+import Foundation
+import SysfenceCore
+
+extension SeccompProfileDocument {
+    /// Reads a profile file (OCI, config.json, moby template or Kubernetes resource in JSON).
+    public init(contentsOfFile path: String) throws(DiagnosticsError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DiagnosticsError(at: nil, "\(path): cannot read the file: \(error.localizedDescription)")
+        }
+        try self.init(text: text, file: path)
+    }
+
+    /// Imports the profile with the system's libseccomp as the reference and its syscall table.
+    public func importPolicy(name: String?, options: SeccompRenderOptions) throws(DiagnosticsError) -> SeccompImport {
+        try importPolicy(name: name, options: options, table: .libseccomp, compiler: LibseccompReferenceCompiler())
+    }
+}
+
+extension Policy {
+    /// The policy as an OCI seccomp profile, checked through the system's libseccomp.
+    public func seccompProfile(native: Arch = .native) throws(DiagnosticsError) -> SeccompExport {
+        try seccompProfile(table: .libseccomp, native: native, compiler: LibseccompReferenceCompiler())
+    }
+}
+
+/// An OCI bundle: a directory with `config.json` and the root file system.
+public struct OCIBundle {
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public var configPath: String { (directory as NSString).appendingPathComponent("config.json") }
+
+    /// Writes `profile` into the bundle's `config.json` as `linux.seccomp`, in place, keeping
+    /// every other field, so that any OCI runtime started on the bundle loads it.
+    public func inject(_ profile: SeccompProfile) throws(DiagnosticsError) {
+        let path = configPath
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DiagnosticsError(at: nil, "\(path): cannot read the bundle's config: \(error.localizedDescription)")
+        }
+        let updated = try profile.injected(intoConfig: text, file: path)
+        do {
+            try updated.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw DiagnosticsError(at: nil, "\(path): cannot write the bundle's config: \(error.localizedDescription)")
+        }
+    }
+}
