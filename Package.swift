@@ -25,11 +25,14 @@ let package = Package(
         // The library product: the core plus the wiring to the system (tables, YAML, kernel).
         .target(name: "Sysfence", dependencies: ["SysfenceCore", "Libseccomp", "YAML", "LinuxKernel"]),
         .executableTarget(name: "sysfence", dependencies: ["Sysfence"]),
+        // A program that sandboxes itself with the library (docs/enforcer.md); the tests run it.
+        .executableTarget(name: "SelfSandboxExample", dependencies: ["Sysfence"], path: "Examples/SelfSandbox"),
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
         .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),
         .testTarget(name: "SysfenceTests", dependencies: ["Sysfence", "TestSupport"]),
         .testTarget(name: "LibseccompTests", dependencies: ["Libseccomp", "TestSupport"]),
         .testTarget(name: "sysfenceTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "LinuxKernelTests", dependencies: ["LinuxKernel", "TestSupport"]),
     ]
 )
