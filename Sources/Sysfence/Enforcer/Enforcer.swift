@@ -28,6 +28,12 @@ public struct ExecFailure: Hashable, Sendable, CustomStringConvertible {
     /// The errno's message.
     public var message: String
 
+    public init(command: String, errnoName: String?, message: String) {
+        self.command = command
+        self.errnoName = errnoName
+        self.message = message
+    }
+
     /// Whether the command was not found, for which shells exit with 127 rather than 126.
     public var isNotFound: Bool { errnoName == "ENOENT" }
 
