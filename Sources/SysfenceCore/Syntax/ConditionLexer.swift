@@ -13,6 +13,8 @@ struct ConditionErrors: Error {
 struct ConditionToken: Equatable {
     enum Kind: Equatable {
         case number(UInt64)
+        /// A malformed number literal, already reported; it stands for a value so parsing goes on.
+        case badNumber
         case identifier(String)
         case leftParenthesis, rightParenthesis, leftBracket, rightBracket, comma
         case bitAnd, bitOr, bitNot, minus
@@ -41,10 +43,12 @@ enum ConditionLexer {
         ("]", .rightBracket), (",", .comma),
     ]
 
-    /// The tokens of `text`, ending with an `.end` token.
-    static func tokens(of text: String) throws(ConditionError) -> [ConditionToken] {
+    /// The tokens of `text`, ending with an `.end` token, and the malformed number literals among
+    /// them; a character that starts no token stops the lexer.
+    static func tokens(of text: String) throws(ConditionError) -> (tokens: [ConditionToken], badNumbers: [ConditionError]) {
         let scalars = Array(text.unicodeScalars)
         var tokens: [ConditionToken] = []
+        var badNumbers: [ConditionError] = []
         var index = 0
         func word(from start: Int) -> String {
             var end = start
@@ -61,7 +65,9 @@ enum ConditionLexer {
                 let literal = word(from: start)
                 switch NumberLiteral.value(of: literal) {
                 case .success(let value): tokens.append(ConditionToken(kind: .number(value), offset: start, text: literal))
-                case .failure(let problem): throw ConditionError(offset: start, message: problem.message(for: literal))
+                case .failure(let problem):
+                    badNumbers.append(ConditionError(offset: start, message: problem.message(for: literal)))
+                    tokens.append(ConditionToken(kind: .badNumber, offset: start, text: literal))
                 }
             } else if isWordCharacter(character) {
                 let name = word(from: start)
@@ -79,7 +85,7 @@ enum ConditionLexer {
             }
         }
         tokens.append(ConditionToken(kind: .end, offset: scalars.count, text: ""))
-        return tokens
+        return (tokens, badNumbers)
     }
 
     private static func isWordCharacter(_ character: Unicode.Scalar) -> Bool {

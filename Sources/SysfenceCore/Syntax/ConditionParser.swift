@@ -47,13 +47,14 @@ struct ConditionParser {
     ///
     /// - Throws: every problem found, in text order.
     static func parse(_ text: String, constants: ConstantTable) throws(ConditionErrors) -> Condition {
-        let tokens: [ConditionToken]
+        let lexed: (tokens: [ConditionToken], badNumbers: [ConditionError])
         do {
-            tokens = try ConditionLexer.tokens(of: text)
+            lexed = try ConditionLexer.tokens(of: text)
         } catch {
             throw ConditionErrors(errors: [error])
         }
-        var parser = ConditionParser(tokens: tokens, constants: constants)
+        var parser = ConditionParser(tokens: lexed.tokens, constants: constants)
+        parser.errors = lexed.badNumbers
         do throws(ConditionError) {
             if parser.current.kind == .end { throw ConditionError(offset: 0, message: "empty condition") }
             let whole = try parser.disjunction()
@@ -232,6 +233,9 @@ struct ConditionParser {
         case .number(let value):
             advance()
             return (.constant(value), token.offset)
+        case .badNumber:
+            advance()
+            return (.invalid, token.offset)
         case .leftParenthesis:
             advance()
             let inner = try nested { (parser: inout ConditionParser) throws(ConditionError) in try parser.disjunction() }

@@ -79,14 +79,14 @@ struct PolicyDecoder {
         }
         let badArchAction = fields["bad-arch"].flatMap { action($0) } ?? .killProcess
 
-        // Arches that failed to decode must not cause more errors: check names against every arch.
+        // Arches that failed to decode must not cause more errors: check the rules against every arch.
         var arches = [Arch.native]
         var archesAreExact = true
         if let pair = fields["arches"] {
             let before = diagnostics.count
             let listed = archList(pair, within: nil)
             archesAreExact = diagnostics.count == before
-            arches = listed.isEmpty ? Arch.allCases : listed
+            arches = archesAreExact ? listed : Arch.allCases
         }
 
         var rules: [Rule] = []
@@ -138,6 +138,7 @@ struct PolicyDecoder {
         var fields: [String: YAMLPair] = [:]
         var shorthands: [(pair: YAMLPair, action: Action?)] = []
         var seen: [String: YAMLPair] = [:]
+        var hasUnknownKey = false
         for pair in pairs {
             guard let key = keyText(pair.key) else {
                 error(pair.key, "a key must be text, not \(describe(pair.key))")
@@ -160,6 +161,7 @@ struct PolicyDecoder {
                 shorthands.append((pair, nil))
             case .notAnAction:
                 unknownKey(key, at: pair.key, known: Self.ruleKeys + ActionSyntax.words)
+                hasUnknownKey = true
             }
         }
         for extra in shorthands.dropFirst() {
@@ -176,7 +178,8 @@ struct PolicyDecoder {
                 error(shorthand.pair.key, "the rule gives its action twice, with 'action' and as the key '\(keyText(shorthand.pair.key) ?? "")'")
             }
             guard let pair = fields["syscalls"] else {
-                error(node, "missing key 'syscalls' (the syscalls of 'action')")
+                // A misspelled key is already reported: it is most likely the missing one.
+                if !hasUnknownKey { error(node, "missing key 'syscalls' (the syscalls of 'action')") }
                 return nil
             }
             syscallPair = pair
@@ -188,6 +191,10 @@ struct PolicyDecoder {
                 error(extra.key, "'syscalls' goes with 'action'; with the action as key, its value lists the syscalls")
             }
         } else {
+            // A misspelled key is already reported: it is most likely the missing action.
+            if hasUnknownKey {
+                return nil
+            }
             if fields["syscalls"] != nil {
                 error(node, "missing key 'action' (the action for 'syscalls')")
             } else {
@@ -213,7 +220,7 @@ struct PolicyDecoder {
 
     /// The syscalls of a rule: a name, a number, or a list of them; the valid entries only.
     private mutating func syscallList(_ pair: YAMLPair) -> [(selector: SyscallSelector, location: SourceLocation)] {
-        return list(pair, of: "syscall").compactMap { entry in
+        return list(pair, of: "syscall", article: "a").compactMap { entry in
             let location = entry.location(in: file)
             guard let text = entry.scalar?.value else { return nil }
             guard let first = text.unicodeScalars.first, NumberLiteral.startsLiteral(first) else {
@@ -251,7 +258,7 @@ struct PolicyDecoder {
     /// The arches of `pair`, a name or a list of names; the valid, distinct entries only.
     private mutating func archList(_ pair: YAMLPair, within allowed: [Arch]?) -> [Arch] {
         var arches: [Arch] = []
-        for entry in list(pair, of: "arch") {
+        for entry in list(pair, of: "arch", article: "an") {
             guard let name = entry.scalar?.value else { continue }
             guard let arch = Arch(name: name) else {
                 var message = "unknown arch '\(name)'"
@@ -275,7 +282,7 @@ struct PolicyDecoder {
 
     /// The entries of a value that is one `what` or a list of them, each a non-null scalar;
     /// others are reported.
-    private mutating func list(_ pair: YAMLPair, of what: String) -> [YAMLNode] {
+    private mutating func list(_ pair: YAMLPair, of what: String, article: String) -> [YAMLNode] {
         let key = keyText(pair.key) ?? ""
         let entries: [YAMLNode]
         switch pair.value.content {
@@ -289,12 +296,12 @@ struct PolicyDecoder {
             if items.isEmpty { error(pair.value, "empty \(what) list") }
             entries = items
         case .mapping:
-            error(pair.value, "'\(key)' takes a \(what) or a list of them, not a mapping")
+            error(pair.value, "'\(key)' takes \(article) \(what) or a list of them, not a mapping")
             return []
         }
         return entries.filter { entry in
             guard let scalar = entry.scalar, !scalar.isNull else {
-                error(entry, "a \(what) in '\(key)' must be written as text, not \(describe(entry))")
+                error(entry, "\(article) \(what) in '\(key)' must be written as text, not \(describe(entry))")
                 return false
             }
             return true
@@ -317,9 +324,10 @@ struct PolicyDecoder {
         return nil
     }
 
-    /// The text of a scalar value.
+    /// The text of a scalar value; `nil` when it has none or carries a tag (reported by `reportTags`).
     private mutating func text(_ pair: YAMLPair) -> String? {
         let key = keyText(pair.key) ?? ""
+        if pair.value.tag != nil { return nil }
         guard let scalar = pair.value.scalar else {
             error(pair.value, "'\(key)' must be text, not \(describe(pair.value))")
             return nil
