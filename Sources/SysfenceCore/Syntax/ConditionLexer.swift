@@ -29,6 +29,12 @@ struct ConditionToken: Equatable {
     /// The token as written; empty at the end.
     var text: String
 
+    /// Whether the token is a well-formed number literal.
+    var isNumber: Bool {
+        if case .number = kind { return true }
+        return false
+    }
+
     /// The token for messages: `'&&'`, or `the end of the condition`.
     var quoted: String { kind == .end ? "the end of the condition" : "'\(text)'" }
 }
@@ -93,7 +99,11 @@ enum ConditionLexer {
     }
 
     private static func matches(_ spelling: String, _ scalars: [Unicode.Scalar], at index: Int) -> Bool {
-        let wanted = Array(spelling.unicodeScalars)
-        return index + wanted.count <= scalars.count && Array(scalars[index..<index + wanted.count]) == wanted
+        var position = index
+        for wanted in spelling.unicodeScalars {
+            guard position < scalars.count, scalars[position] == wanted else { return false }
+            position += 1
+        }
+        return true
     }
 }

@@ -93,11 +93,13 @@ struct ConditionParser {
         return ConditionError(offset: current.offset, message: message)
     }
 
-    private mutating func nested<T>(_ body: (inout ConditionParser) throws(ConditionError) -> T) throws(ConditionError) -> T {
+    /// Runs `body` one nesting level deeper; `opener` is the token that opens the level.
+    private mutating func nested<T>(by opener: ConditionToken,
+                                    _ body: (inout ConditionParser) throws(ConditionError) -> T) throws(ConditionError) -> T {
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maximumDepth {
-            throw ConditionError(offset: current.offset, message: "condition nested deeper than \(Self.maximumDepth) levels")
+            throw ConditionError(offset: opener.offset, message: "condition nested deeper than \(Self.maximumDepth) levels")
         }
         return try body(&self)
     }
@@ -139,7 +141,7 @@ struct ConditionParser {
     private mutating func negation() throws(ConditionError) -> Located {
         guard current.kind == .logicalNot else { return try comparison() }
         let bang = advance()
-        let inner = try nested { (parser: inout ConditionParser) throws(ConditionError) in try parser.negation() }
+        let inner = try nested(by: bang) { (parser: inout ConditionParser) throws(ConditionError) in try parser.negation() }
         guard let condition = condition(from: inner) else { return (.invalid, bang.offset) }
         return (.condition(.not(condition)), bang.offset)
     }
@@ -209,14 +211,17 @@ struct ConditionParser {
     private mutating func prefixed() throws(ConditionError) -> Located {
         guard current.kind == .bitNot || current.kind == .minus else { return try primary() }
         let op = advance()
-        let inner = try nested { (parser: inout ConditionParser) throws(ConditionError) in try parser.prefixed() }
+        let operandIsLiteral = current.isNumber
+        let inner = try nested(by: op) { (parser: inout ConditionParser) throws(ConditionError) in try parser.prefixed() }
         switch inner.operand {
         case .invalid:
             return (.invalid, op.offset)
         case .constant(let value) where op.kind == .bitNot:
             return (.constant(~value), op.offset)
         case .constant(let value):
-            guard value <= 1 << 63 else { return (report(op.offset, "-\(value) does not fit in 64 bits"), op.offset) }
+            // A negative literal must fit in 64-bit two's complement; negating a value
+            // (`-AT_FDCWD`) wraps like the machine does.
+            if operandIsLiteral, value > 1 << 63 { return (report(op.offset, "-\(value) does not fit in 64 bits"), op.offset) }
             return (.constant(0 &- value), op.offset)
         case .argument:
             return (report(op.offset, "'\(op.text)' works on constants, not on arguments"), op.offset)
@@ -238,7 +243,7 @@ struct ConditionParser {
             return (.invalid, token.offset)
         case .leftParenthesis:
             advance()
-            let inner = try nested { (parser: inout ConditionParser) throws(ConditionError) in try parser.disjunction() }
+            let inner = try nested(by: token) { (parser: inout ConditionParser) throws(ConditionError) in try parser.disjunction() }
             try expect(.rightParenthesis, "')'")
             return (inner.operand, token.offset)
         case .identifier("u32"):
