@@ -44,7 +44,7 @@ struct ConsoleTests {
     @Test("on a terminal the output is coloured, unless NO_COLOR is set")
     func terminal() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("p.yaml", "sysfence: 1\ndefault: allow\n")
+        try directory.write("p.yaml", "sysfence: 1\ndefault: allow\nrules:\n  - kill-process: [ptrace]\n")
         let coloured = try runOnTerminal(["check", "p.yaml", "missing.yaml"], in: directory.url, noColor: nil)
         #expect(coloured.contains("\u{1B}[1mp.yaml:\u{1B}[0m \u{1B}[1;32mok\u{1B}[0m"))
         #expect(coloured.contains("\u{1B}[1mmissing.yaml:\u{1B}[0m \u{1B}[1;31merror:\u{1B}[0m"))
