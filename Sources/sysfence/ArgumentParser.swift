@@ -61,6 +61,13 @@ struct ArgumentSpec {
 /// A command line that cannot be run as given; printed with the command's usage, exit status 64.
 struct UsageError: Error, Equatable {
     var message: String
+
+    /// An option the command does not have, with the nearest of `known` when one is close.
+    static func unknownOption(_ written: String, among known: [String]) -> UsageError {
+        var message = "Unknown option '\(written)'"
+        if let near = closestName(to: written, among: known) { message += ". Did you mean '\(near)'?" }
+        return UsageError(message: message)
+    }
 }
 
 /// The options and arguments given to one command, checked against its specs.
@@ -103,7 +110,7 @@ struct ParsedArguments {
                 let name = String(body.prefix { $0 != "=" })
                 let attached = body.firstIndex(of: "=").map { String(body[body.index(after: $0)...]) }
                 guard let option = options.first(where: { $0.long == name }) else {
-                    throw Self.unknownOption("--\(name)", among: options.map { "--\($0.long)" })
+                    throw UsageError.unknownOption("--\(name)", among: options.map { "--\($0.long)" } + ["--help"])
                 }
                 if option.takesValue {
                     let value = if let attached { attached } else { try Self.nextValue(for: option, in: words, at: &index) }
@@ -117,7 +124,7 @@ struct ParsedArguments {
                 var letters = Substring(word.dropFirst())
                 while let letter = letters.popFirst() {
                     guard let option = options.first(where: { $0.short == letter }) else {
-                        throw Self.unknownOption("-\(letter)", among: [])
+                        throw UsageError.unknownOption("-\(letter)", among: [])
                     }
                     guard option.takesValue else {
                         flags.insert(option.long)
@@ -164,11 +171,5 @@ struct ParsedArguments {
         }
         defer { index += 1 }
         return words[index]
-    }
-
-    private static func unknownOption(_ written: String, among known: [String]) -> UsageError {
-        var message = "Unknown option '\(written)'"
-        if let near = closestName(to: written, among: known) { message += ". Did you mean '\(near)'?" }
-        return UsageError(message: message)
     }
 }

@@ -21,7 +21,10 @@ struct CommandLineTool {
                 return .success
             }
             if word == "help", path.count == 1 { return help(for: Array(rest)) }
-            if word.hasPrefix("-") { return usageError(UsageError(message: "Unknown option '\(word)'"), path, node) }
+            if word.hasPrefix("-") {
+                let known = ["--help"] + (node.configuration.version == nil ? [] : ["--version"])
+                return usageError(.unknownOption(word, among: known), path, node)
+            }
             guard let next = subcommand(named: word, of: node) else {
                 return usageError(unknownSubcommand(word, of: node), path, node)
             }

@@ -8,6 +8,8 @@ struct UsageErrorTests {
 
     @Test("usage errors", arguments: [
         (["--frob"], "Error: Unknown option '--frob'\n" + rootFooter),
+        (["--verison"], "Error: Unknown option '--verison'. Did you mean '--version'?\n" + rootFooter),
+        (["check", "--hepl", "a.yaml"], "Error: Unknown option '--hepl'. Did you mean '--help'?\n" + checkFooter),
         (["chek"], "Error: Unknown subcommand 'chek'. Did you mean 'check'?\n" + rootFooter),
         (["frobnicate"], "Error: Unknown subcommand 'frobnicate'\n" + rootFooter),
         (["help", "chekc"], "Error: Unknown subcommand 'chekc'. Did you mean 'check'?\n" + rootFooter),
