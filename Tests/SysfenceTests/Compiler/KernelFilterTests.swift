@@ -9,13 +9,12 @@ import TestSupport
     static let getppid = SyscallTable.libseccomp.number(of: "getppid", on: .x86_64)!
     /// x86_64 `uretprobe` (335) and `uprobe` (336).
     static let unfilteredByKernel: Set<UInt32> = [335, 336]
-    static let helperSource = TestEnvironment.packageRoot.appendingPathComponent("Tests/Helpers/filter-probe.c")
 
     /// Builds the probe helper, or says why the kernel tests cannot run here.
     func probe(in directory: URL) throws -> String? {
         #if arch(x86_64)
         if !TestEnvironment.requiresKernel, !FileManager.default.fileExists(atPath: "/usr/bin/cc") { return nil }
-        return try Subprocess.compileHelper(Self.helperSource, into: directory)
+        return try TestHelpers.compile("filter-probe", into: directory)
         #else
         #expect(!TestEnvironment.requiresKernel, "the kernel filter tests drive x86_64 syscalls")
         return nil
@@ -28,8 +27,8 @@ import TestSupport
 
     /// Policies whose every action is an errno: the kernel answers each call without running it.
     @Test func kernelVerdictsEqualTheEmulatorsOnRandomPolicies() throws {
-        let directory = try TestEnvironment.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try TemporaryDirectory()
+        let directory = scratch.url
         guard let helper = try probe(in: directory) else { return }
         let filterFile = directory.appendingPathComponent("filter.bpf")
 
@@ -67,7 +66,7 @@ import TestSupport
                 lines.append("\(isI386 ? 32 : 64) \(input.nr) " + arguments.map(String.init).joined(separator: " "))
                 expected.append(-Int(verdict & 0xFFFF))
             }
-            let result = try Subprocess.run(helper, [filterFile.path], input: lines.joined(separator: "\n") + "\n")
+            let result = try runProgram(URL(fileURLWithPath: helper), [filterFile.path], input: lines.joined(separator: "\n") + "\n")
             #expect(result.status == 0, "probe failed: \(result.stderr)")
             let answers = result.stdout.split(separator: "\n").compactMap { Int($0) }
             #expect(answers.count == expected.count)
@@ -89,27 +88,27 @@ import TestSupport
         (Action.notify, "returned -38"),  // no listener: ENOSYS
     ])
     func actionsBehaveAsTheKernelDefines(action: Action, expected: String) throws {
-        let directory = try TestEnvironment.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try TemporaryDirectory()
+        let directory = scratch.url
         guard let helper = try probe(in: directory) else { return }
         let policy = Policy(defaultAction: .allow, arches: [.x86_64], rules: [Rule(action: action, syscalls: [.name("getppid")])])
         let filterFile = directory.appendingPathComponent("filter.bpf")
         try write(try policy.compileFilter(table: table).instructions, to: filterFile)
-        let result = try Subprocess.run(helper, [filterFile.path, "call", String(Self.getppid)])
+        let result = try runProgram(URL(fileURLWithPath: helper), [filterFile.path, "call", String(Self.getppid)])
         // getppid of the helper is this test process.
         #expect(result.stdout == expected + "\n")
     }
 
     @Test(arguments: [Action.killProcess, .killThread])
     func killActionsEndTheProcessWithSIGSYS(action: Action) throws {
-        let directory = try TestEnvironment.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try TemporaryDirectory()
+        let directory = scratch.url
         guard let helper = try probe(in: directory) else { return }
         let policy = Policy(defaultAction: .allow, arches: [.x86_64], rules: [Rule(action: action, syscalls: [.name("getppid")])])
         let filterFile = directory.appendingPathComponent("filter.bpf")
         try write(try policy.compileFilter(table: table).instructions, to: filterFile)
-        let result = try Subprocess.run(helper, [filterFile.path, "call", String(Self.getppid)])
-        #expect(result.signal == SIGSYS)
+        let result = try runProgram(URL(fileURLWithPath: helper), [filterFile.path, "call", String(Self.getppid)])
+        #expect(result.status == 128 + SIGSYS)
         #expect(result.stdout.isEmpty)
     }
 }

@@ -37,14 +37,14 @@ import TestSupport
 
         // The kernel runs both programs the same way the emulator does.
         #if arch(x86_64)
-        let directory = try TestEnvironment.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let helper = try Subprocess.compileHelper(TestEnvironment.packageRoot.appendingPathComponent("Tests/Helpers/filter-probe.c"), into: directory)
+        let scratch = try TemporaryDirectory()
+        let directory = scratch.url
+        let helper = try TestHelpers.compile("filter-probe", into: directory)
         let line = "32 \(nr) " + arguments.map(String.init).joined(separator: " ") + "\n"
         for (program, expected) in [(ours.instructions, "-1\n"), (theirs, "-2\n")] {
             let file = directory.appendingPathComponent("filter.bpf")
             try Data(program.programImage).write(to: file)
-            #expect(try Subprocess.run(helper, [file.path], input: line).stdout == expected)
+            #expect(try runProgram(URL(fileURLWithPath: helper), [file.path], input: line).stdout == expected)
         }
         #endif
     }
