@@ -28,7 +28,7 @@ struct FilteredChildTests {
 
     @Test("The program starts with no signal blocked, whatever the starting thread blocks")
     func signalMaskCleared() throws {
-        let output = TestPrograms.scratchFile("mask")
+        let output = try TestPrograms.scratchFile("mask")
         let child = try FilteredChild(path: "/bin/sh", arguments: ["sh", "-c", "grep SigBlk /proc/self/status > \(output)"],
                                       environment: [], filter: shellPolicy.compileFilter(table: .libseccomp).instructions,
                                       flags: [])
@@ -38,7 +38,7 @@ struct FilteredChildTests {
 
     @Test("A plain filter fails a call with its errno and lets the others run")
     func plainFilterErrno() throws {
-        let output = TestPrograms.scratchFile("plain")
+        let output = try TestPrograms.scratchFile("plain")
         let child = try start(["102:7", "39"], flags: [.threadSync], output: output)
         #expect(child.listener == nil)
         #expect(try child.wait() == .exited(0))
@@ -49,7 +49,7 @@ struct FilteredChildTests {
 
     @Test("The listener receives the call with its number, arguments and thread, and the answer is what the program sees")
     func listenerAnswers() throws {
-        let output = TestPrograms.scratchFile("listener")
+        let output = try TestPrograms.scratchFile("listener")
         let child = try start(["110:1,2,3,4,5,6", "110"], flags: [.newListener, .waitKillableReceive], output: output)
         let listener = try #require(child.listener)
 
@@ -71,7 +71,7 @@ struct FilteredChildTests {
     @Test("A filter the kernel refuses stops the child before it runs anything")
     func refusedFilter() throws {
         let program = try TestPrograms.syscalls()
-        let output = TestPrograms.scratchFile("refused")
+        let output = try TestPrograms.scratchFile("refused")
         // A jump past the end of the program: the kernel's checker refuses it with EINVAL.
         let broken = [BPFInstruction(code: BPFOpcode.jmp | BPFOpcode.ja, k: 5), BPFInstruction(code: BPFOpcode.ret, k: 0x7FFF_0000)]
         #expect(throws: ChildStartError(step: .filter, errno: EINVAL)) {
@@ -91,7 +91,7 @@ struct FilteredChildTests {
 
     @Test("The program does not inherit the listener")
     func listenerNotInherited() throws {
-        let output = TestPrograms.scratchFile("fds")
+        let output = try TestPrograms.scratchFile("fds")
         let child = try FilteredChild(path: "/bin/sh", arguments: ["sh", "-c", "ls /proc/self/fd > \(output)"], environment: [],
                                       filter: shellPolicy.compileFilter(table: .libseccomp).instructions,
                                       flags: [.newListener, .waitKillableReceive])
@@ -106,7 +106,7 @@ struct FilteredChildTests {
 
     @Test("A trap's SIGSYS queued by the supervisor carries the kernel's seccomp fields")
     func queuedTrap() throws {
-        let output = TestPrograms.scratchFile("trap")
+        let output = try TestPrograms.scratchFile("trap")
         let child = try start(["--handler", "110:9"], flags: [.newListener, .waitKillableReceive], output: output)
         let listener = try #require(child.listener)
         let call = try #require(try listener.receive())

@@ -25,7 +25,7 @@ enum SyscallsProgram {
     /// The program under the policy's own filter, installed with no supervisor.
     static func underKernel(_ policy: Policy, _ arguments: [String]) throws -> Observed {
         let program = try TestPrograms.syscalls()
-        let output = TestPrograms.scratchFile("kernel")
+        let output = try TestPrograms.scratchFile("kernel")
         let filter = try policy.compileFilter(table: .libseccomp)
         let child = try FilteredChild(path: program, arguments: [program, "-o", output] + arguments, environment: [],
                                       filter: filter.instructions, flags: [.threadSync])
@@ -36,7 +36,7 @@ enum SyscallsProgram {
     /// The program under `sysfence run`'s supervisor.
     static func supervised(_ policy: Policy, _ arguments: [String], mode: EnforcementMode = .enforce) throws -> SupervisedRun {
         let program = try TestPrograms.syscalls()
-        let output = TestPrograms.scratchFile("supervised")
+        let output = try TestPrograms.scratchFile("supervised")
         var events: [ViolationEvent] = []
         let outcome = try Enforcer.run([program, "-o", output] + arguments, policy: policy,
                                        options: RunOptions(mode: mode, environment: [:])) { events.append($0) }

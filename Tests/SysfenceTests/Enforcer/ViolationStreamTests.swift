@@ -74,7 +74,7 @@ struct ViolationStreamTests {
 
     @Test("The command is found in the PATH of its environment and gets its arguments and environment")
     func pathAndEnvironment() throws {
-        let output = TestPrograms.scratchFile("env")
+        let output = try TestPrograms.scratchFile("env")
         let outcome = try Enforcer.run(["sh", "-c", "echo \"$1 $GREETING\" > \(output)", "sh", "world"], policy: policy,
                                        options: RunOptions(environment: ["PATH": "/nonexistent:/bin", "GREETING": "hello"])) { _ in }
         #expect(outcome == .finished(.exited(0), killedBy: nil))
@@ -83,7 +83,7 @@ struct ViolationStreamTests {
 
     @Test("JSON lines name every field of an event")
     func jsonStream() throws {
-        let path = TestPrograms.scratchFile("events")
+        let path = try TestPrograms.scratchFile("events")
         let writer = try EventWriter(path: path, format: .json)
         let program = try TestPrograms.syscalls()
         let outcome = try Enforcer.run([program, "-o", "/dev/null", "102:1,2"], policy: policy,
