@@ -1,30 +1,28 @@
 // SelfSandboxExample: a multithreaded Swift program that sandboxes itself with one call.
 //
-// It starts its worker threads first, then applies a policy that forbids opening network
-// sockets and starting programs, and only then lets the workers try. Every thread, the ones
-// that existed before the call included, is under the filter (it is installed with
-// SECCOMP_FILTER_FLAG_TSYNC). Run it with `swift run SelfSandboxExample`; each line names a
-// thread and what socket(2) and execve(2) gave it.
+//     swift run SelfSandboxExample              # the policy below, written with the DSL
+//     swift run SelfSandboxExample policy.yaml  # a policy file instead
+//
+// It starts its worker threads first, then applies the policy, and only then lets the workers
+// try to open a network socket and to start a program. Every thread, the ones that existed
+// before the call included, is under the filter: `Sandbox.apply` installs it on all threads at
+// once (SECCOMP_FILTER_FLAG_TSYNC). Each thread prints one line with what socket(2) and
+// execve(2) gave it.
 import Foundation
 import Sysfence
 
-let policy = Policy(
-    name: "no-network-no-exec",
-    defaultAction: .allow,
-    rules: [
-        Rule(action: .errno(UInt16(EACCES)), syscalls: [.name("socket"), .name("socketpair")],
-             comment: "no network, no new channels"),
-        Rule(action: .errno(UInt16(EPERM)), syscalls: [.name("execve"), .name("execveat")],
-             comment: "no other programs"),
-    ])
+let policy = Policy(name: "no-network-no-exec", default: .allow) {
+    Rule(.errno(EACCES), "socket", "socketpair").comment("no network, no new channels")
+    Rule(.errno(EPERM), "execve", "execveat").comment("no other programs")
+}
 
-/// What one attempt gave: `ok` or the errno's name.
+/// `ok`, or the errno's name.
 func outcome(_ result: Int32) -> String {
     if result >= 0 { return "ok" }
     return errno == EACCES ? "EACCES" : errno == EPERM ? "EPERM" : "errno \(errno)"
 }
 
-/// Tries the forbidden calls and prints one line for this thread.
+/// Tries the calls the policy forbids and prints one line for this thread.
 func tryForbiddenCalls(_ name: String) {
     let socketResult = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     let socketOutcome = outcome(socketResult)
@@ -36,25 +34,27 @@ func tryForbiddenCalls(_ name: String) {
 let workers = 4
 let sandboxed = DispatchSemaphore(value: 0)
 let finished = DispatchGroup()
-let lines = NSLock()
+let printing = NSLock()
 for index in 1...workers {
     finished.enter()
-    let thread = Thread {
+    Thread {
         sandboxed.wait()
-        lines.lock()
-        tryForbiddenCalls("worker \(index)")
-        lines.unlock()
+        printing.withLock { tryForbiddenCalls("worker \(index)") }
         finished.leave()
-    }
-    thread.start()
+    }.start()
 }
 
 do {
-    try Sandbox.apply(policy)
+    let arguments = CommandLine.arguments.dropFirst()
+    if let path = arguments.first {
+        try Sandbox.apply(contentsOfFile: path)
+    } else {
+        try Sandbox.apply(policy)
+    }
 } catch {
     FileHandle.standardError.write(Data("SelfSandboxExample: \(error)\n".utf8))
     exit(1)
 }
-tryForbiddenCalls("main")
+printing.withLock { tryForbiddenCalls("main") }
 for _ in 1...workers { sandboxed.signal() }
 finished.wait()

@@ -52,7 +52,8 @@ public enum Seccomp {
 
     /// Whether the kernel knows `action` (`SECCOMP_GET_ACTION_AVAIL`); throws when seccomp itself is missing.
     public static func isAvailable(_ action: Action) throws(SystemCallError) -> Bool {
-        let result = sysfence_seccomp_action_available(action.seccompReturnValue)
+        // The kernel knows actions by SECCOMP_RET_ACTION_FULL alone, without their data.
+        let result = sysfence_seccomp_action_available(action.seccompReturnValue & 0xFFFF_0000)
         if result == -EOPNOTSUPP { return false }
         try check(result, "seccomp(SECCOMP_GET_ACTION_AVAIL)")
         return true

@@ -66,6 +66,7 @@ public enum Enforcer {
     public static func run(_ command: [String], policy: Policy, options: RunOptions = RunOptions(),
                            onEvent: @escaping (ViolationEvent) -> Void) throws(DiagnosticsError) -> RunOutcome {
         guard let name = command.first, !name.isEmpty else { throw DiagnosticsError(at: nil, "no command to run") }
+        try validated(policy)
         try KernelSupport.require([.notify])
         let table = SyscallTable.libseccomp
         let filter = try policy.handingDecisionsToSupervisor.compileFilter(table: table)
@@ -104,6 +105,13 @@ public enum Enforcer {
             return .notExecuted(ExecFailure(command: name, errnoName: failure.name, message: failure.message))
         }
         return .finished(termination, killedBy: supervisor.kills[child.pid])
+    }
+
+    /// Checks a policy (from the DSL, or built by hand) the way a policy file is checked.
+    static func validated(_ policy: Policy) throws(DiagnosticsError) {
+        do { try policy.validate() } catch {
+            throw error as? DiagnosticsError ?? DiagnosticsError(at: nil, "\(error)")
+        }
     }
 
     /// Answers calls until the child ends, then those already waiting from processes it left.

@@ -14,6 +14,7 @@ public enum Sandbox {
     /// Everything that can be checked beforehand (seccomp support, the actions, the filter's
     /// length) is checked before `no_new_privs` is set.
     public static func apply(_ policy: Policy, flags: Set<FilterFlag> = [.threadSync]) throws(DiagnosticsError) {
+        try Enforcer.validated(policy)
         if policy.actions.contains(.notify) {
             throw DiagnosticsError(at: policy.sourceFile.map { SourceLocation(file: $0, line: 1, column: 1) },
                                    "a policy with notify needs a supervisor; run the program with `sysfence run` instead")
@@ -30,5 +31,14 @@ public enum Sandbox {
         } catch {
             throw KernelSupport.filterRefused(error, length: filter.instructions.count, withListener: false)
         }
+    }
+
+    /// Restricts this process, as `apply(_:flags:)` does, to the policy in a YAML file.
+    public static func apply(contentsOfFile path: String, flags: Set<FilterFlag> = [.threadSync]) throws(DiagnosticsError) {
+        let policy: Policy
+        do { policy = try Policy(contentsOfFile: path) } catch {
+            throw error as? DiagnosticsError ?? DiagnosticsError(at: nil, "\(error)")
+        }
+        try apply(policy, flags: flags)
     }
 }
