@@ -8,6 +8,26 @@ public enum Signals {
     public static let badSystemCall = SIGSYS
     /// `SIGKILL`.
     public static let kill = SIGKILL
+    /// `SIGINT` and `SIGQUIT`, which a terminal sends to its whole foreground process group.
+    public static let terminalInterrupts = [SIGINT, SIGQUIT]
+
+    /// A signal's disposition before `ignore(_:)` changed it.
+    public struct SavedDisposition {
+        /// The signal.
+        public let signal: Int32
+        fileprivate let handler: __sighandler_t?
+
+        /// Whether the signal was ignored already.
+        public var wasIgnored: Bool { handler.map { unsafeBitCast($0, to: Int.self) == 1 } ?? false }
+
+        /// Puts the disposition back (`signal(2)`).
+        public func restore() { _ = Glibc.signal(signal, handler) }
+    }
+
+    /// Ignores `signal` in this process (`signal(2)` with `SIG_IGN`), returning what to restore.
+    public static func ignore(_ signal: Int32) -> SavedDisposition {
+        SavedDisposition(signal: signal, handler: Glibc.signal(signal, SIG_IGN))
+    }
 
     /// Queues the `SIGSYS` of a seccomp trap on one thread, with the trap's `si_call_addr`,
     /// `si_syscall`, `si_arch` and `si_errno` (`errno` is the action's data); `si_code` is

@@ -1,10 +1,14 @@
 /// How a run of `sysfence` ends.
-enum ExitStatus: Int32 {
-    case success = 0
+struct ExitStatus: RawRepresentable, Hashable {
+    var rawValue: Int32
+
+    init(rawValue: Int32) { self.rawValue = rawValue }
+
+    static let success = ExitStatus(rawValue: 0)
     /// A policy or an input has problems; they were reported.
-    case failure = 1
+    static let failure = ExitStatus(rawValue: 1)
     /// The command line itself is wrong (`EX_USAGE`).
-    case usage = 64
+    static let usage = ExitStatus(rawValue: 64)
 }
 
 /// What help and the parser know about one command of the tree.

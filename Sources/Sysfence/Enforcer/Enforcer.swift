@@ -11,11 +11,18 @@ public struct RunOptions: Sendable {
     public var flags: Set<FilterFlag>
     /// The command's environment; `nil` passes this process's.
     public var environment: [String: String]?
+    /// Whether this process ignores `SIGINT` and `SIGQUIT` while the command runs, as
+    /// `system(3)` does: an interrupt typed at the terminal then ends the command (which gets
+    /// them with their default action) and the run still reports how it ended. For command-line
+    /// tools; it changes the dispositions of the whole process for the time of the run.
+    public var ignoresTerminalInterrupts: Bool
 
-    public init(mode: EnforcementMode = .enforce, flags: Set<FilterFlag> = [.threadSync], environment: [String: String]? = nil) {
+    public init(mode: EnforcementMode = .enforce, flags: Set<FilterFlag> = [.threadSync], environment: [String: String]? = nil,
+                ignoresTerminalInterrupts: Bool = false) {
         self.mode = mode
         self.flags = flags
         self.environment = environment
+        self.ignoresTerminalInterrupts = ignoresTerminalInterrupts
     }
 }
 
@@ -74,11 +81,14 @@ public enum Enforcer {
         guard let path = executablePath(name, searchPath: environment["PATH"]) else {
             return .notExecuted(ExecFailure(command: name, errnoName: "ENOENT", message: "command not found"))
         }
+        let saved = options.ignoresTerminalInterrupts ? Signals.terminalInterrupts.map(Signals.ignore) : []
+        defer { saved.forEach { $0.restore() } }
         let child: FilteredChild
         do {
             child = try FilteredChild(path: path, arguments: command, environment: environment.map { "\($0.key)=\($0.value)" },
                                       filter: filter.instructions,
-                                      flags: KernelSupport.seccompFlags(options.flags).union(supervisionFlags))
+                                      flags: KernelSupport.seccompFlags(options.flags).union(supervisionFlags),
+                                      defaultSignals: saved.filter { !$0.wasIgnored }.map(\.signal))
         } catch {
             if error.step == .filter {
                 throw KernelSupport.filterRefused(SystemCallError(error.step.rawValue, errno: error.errno),

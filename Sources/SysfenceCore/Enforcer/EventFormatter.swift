@@ -43,12 +43,18 @@ public struct EventFormatter: Sendable {
         let clock = "\(padded((seconds / 3600) % 24, 2)):\(padded((seconds / 60) % 60, 2)):\(padded(seconds % 60, 2)).\(padded(micros, 6))"
         let process = event.processID.map(String.init) ?? "?"
         let who = "\(event.command ?? "?")[\(process)/\(event.threadID)]"
+        return styled(clock, "2") + " " + styled(who, "1") + " " + verdict(of: event) + "\n"
+    }
+
+    /// The call and what the policy does with it, without time or process:
+    /// `openat(-100, 0x7ffc6e1b2f10, 0, 0, 0, 0) -> errno(EACCES) at policy.yaml:12`.
+    public func verdict(of event: ViolationEvent) -> String {
         let arguments = event.call.arguments.map { Self.text(argument: $0, arch: event.arch) }.joined(separator: ", ")
         let action = event.action.spelling(errnoNames: errnoNames)
         let outcome = event.mode == .audit ? "would be " + styled(action, Self.style(of: event.action)) + " (audit)"
                                            : styled(action, Self.style(of: event.action))
-        return styled(clock, "2") + " " + styled(who, "1") + " " + styled(Self.syscallLabel(event), "1")
-            + "(\(arguments)) -> " + outcome + " " + styled(Self.originText(event.origin), "2") + "\n"
+        return styled(Self.syscallLabel(event), "1") + "(\(arguments)) -> " + outcome + " "
+            + styled(Self.originText(event.origin), "2")
     }
 
     private func styled(_ text: String, _ code: String) -> String {
