@@ -27,6 +27,8 @@ let package = Package(
         .executableTarget(name: "sysfence", dependencies: ["Sysfence", "LinuxKernel"]),
         // A program that sandboxes itself with the library (docs/enforcer.md); the tests run it.
         .executableTarget(name: "SelfSandboxExample", dependencies: ["Sysfence"], path: "Examples/SelfSandbox"),
+        // The enforcer benchmark (docs/enforcer.md); run it with `swift run -c release EnforcerBench`.
+        .executableTarget(name: "EnforcerBench", dependencies: ["Sysfence", "LinuxKernel"], path: "bench/EnforcerBench"),
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
         .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),

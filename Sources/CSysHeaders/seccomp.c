@@ -19,6 +19,13 @@
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
+// Linux 6.6; the headers of older systems lack them.
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 
 static long result(long value) { return value < 0 ? -errno : value; }
 
@@ -47,6 +54,10 @@ int sysfence_notification_respond(int listener, uint64_t id, int32_t error, int6
 
 int sysfence_notification_id_valid(int listener, uint64_t id) {
     return (int)result(ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id));
+}
+
+int sysfence_notification_sync_wake_up(int listener) {
+    return (int)result(ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, (unsigned long long)SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP));
 }
 
 int sysfence_queue_seccomp_sigsys(pid_t tgid, pid_t tid, int syscall_number, uint32_t arch,

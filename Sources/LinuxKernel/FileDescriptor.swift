@@ -16,7 +16,22 @@ public final class FileDescriptor: Sendable {
         self.init(adopting: descriptor)
     }
 
+    /// Opens `path` for reading (`O_RDONLY|O_CLOEXEC`).
+    public convenience init(readingFrom path: String) throws(SystemCallError) {
+        self.init(adopting: try checkErrno(open(path, O_RDONLY | O_CLOEXEC), "open(\(path))"))
+    }
+
     deinit { close(rawValue) }
+
+    /// Reads up to `limit` bytes from the start of the file (`pread` at offset 0): for a `/proc`
+    /// file kept open, its current content, or `ESRCH` once its task has ended.
+    public func readFromStart(limit: Int) throws(SystemCallError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: limit)
+        let count = bytes.withUnsafeMutableBytes { pread(rawValue, $0.baseAddress, limit, 0) }
+        if count < 0 { throw SystemCallError("pread", errno: errno) }
+        bytes.removeLast(limit - count)
+        return bytes
+    }
 }
 
 /// Writes all of `text` (UTF-8) to `descriptor`, retrying after short writes and `EINTR`.
@@ -39,11 +54,5 @@ public func writeAll(_ descriptor: Int32, _ text: String) throws(SystemCallError
 
 /// Reads a small file at once (up to `limit` bytes), as `/proc` files are meant to be read.
 public func readSmallFile(_ path: String, limit: Int = 4096) throws(SystemCallError) -> [UInt8] {
-    let descriptor = try checkErrno(open(path, O_RDONLY | O_CLOEXEC), "open(\(path))")
-    defer { close(descriptor) }
-    var bytes = [UInt8](repeating: 0, count: limit)
-    let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, limit) }
-    if count < 0 { throw SystemCallError("read(\(path))", errno: errno) }
-    bytes.removeLast(limit - count)
-    return bytes
+    try FileDescriptor(readingFrom: path).readFromStart(limit: limit)
 }

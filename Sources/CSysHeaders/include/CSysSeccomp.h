@@ -34,6 +34,11 @@ int sysfence_notification_respond(int listener, uint64_t id, int32_t error, int6
 /// SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while the notifying thread still waits for this answer.
 int sysfence_notification_id_valid(int listener, uint64_t id);
 
+/// SECCOMP_IOCTL_NOTIF_SET_FLAGS with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6): the
+/// notifying thread and the supervisor wake each other on the current CPU, which saves a
+/// cross-CPU wake-up in each direction. EINVAL on older kernels.
+int sysfence_notification_sync_wake_up(int listener);
+
 /// rt_tgsigqueueinfo(SIGSYS) to one thread with the fields of the kernel's seccomp SIGSYS
 /// (si_call_addr, si_syscall, si_arch, si_errno). The kernel lets another process queue a
 /// signal only with a negative si_code, so si_code is SI_QUEUE rather than SYS_SECCOMP.

@@ -97,6 +97,7 @@ public enum Enforcer {
             throw DiagnosticsError(at: nil, "cannot start \(name): \(error)")
         }
         guard let listener = child.listener else { preconditionFailure("a supervised install returns a listener") }
+        listener.wakeOnCurrentCPU()
         let supervisor = Supervisor(listener: listener, policy: policy, decisions: DecisionProgram(policy: policy, table: table),
                                     table: table, mode: options.mode, report: onEvent)
         do {

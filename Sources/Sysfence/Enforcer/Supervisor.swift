@@ -14,6 +14,7 @@ final class Supervisor {
     let table: SyscallTable
     let mode: EnforcementMode
     private let report: (ViolationEvent) -> Void
+    private let threads = ThreadRegistry()
     /// The calls for which the supervisor ended a process, by process id.
     private(set) var kills: [Int32: ViolationEvent] = [:]
 
@@ -31,25 +32,23 @@ final class Supervisor {
     func handleNextCall() throws(SystemCallError) {
         guard let notification = try listener.receive() else { return }
         let time = wallClockNanoseconds()
-        let thread = inspect(notification)
+        let thread = threads.lookup(notification, listener: listener)
         let event = ViolationEvent(time: time, processID: thread?.processID, threadID: notification.threadID,
-                                   command: thread?.name, call: notification.data, policy: policy,
+                                   command: thread?.command, call: notification.data, policy: policy,
                                    decisions: decisions, table: table, mode: mode)
         let answer = SupervisorAnswer(carryingOut: event.action, for: notification.data, mode: mode)
-        try carryOut(answer, for: notification, thread: thread, event: event)
+        try carryOut(answer, for: notification, event: event)
         report(event)
     }
 
-    /// The calling thread's status, read while its call still waits, so the thread id still
-    /// names that thread; `nil` when the thread is gone.
-    private func inspect(_ notification: SeccompNotification) -> ThreadStatus? {
-        guard let bytes = try? readSmallFile("/proc/\(notification.threadID)/status"),
-              let status = ThreadStatus(procStatus: bytes),
-              listener.isWaiting(notification.id) else { return nil }
+    /// The calling thread's status, with its signal masks as they are now, read while its call
+    /// still waits, so the thread id still names that thread; `nil` when the thread is gone.
+    private func signalState(_ notification: SeccompNotification) -> ThreadStatus? {
+        guard let status = ThreadRegistry.status(of: notification.threadID), listener.isWaiting(notification.id) else { return nil }
         return status
     }
 
-    private func carryOut(_ answer: SupervisorAnswer, for notification: SeccompNotification, thread: ThreadStatus?,
+    private func carryOut(_ answer: SupervisorAnswer, for notification: SeccompNotification,
                           event: ViolationEvent) throws(SystemCallError) {
         let id = notification.id
         switch answer {
@@ -59,7 +58,7 @@ final class Supervisor {
             try listener.answer(id, errno: Int32(errno), value: 0)
         case .trap(let value):
             // The kernel forces a blocked or ignored SIGSYS back to its default, which ends the process.
-            guard let thread else { return }
+            guard let thread = signalState(notification) else { return }
             if thread.blocksOrIgnores(Signals.badSystemCall) {
                 try end(thread, notification, event)
             } else if try Signals.queueSeccompTrap(process: thread.processID, thread: notification.threadID,
@@ -67,7 +66,7 @@ final class Supervisor {
                 try listener.answer(id, errno: 0, value: value)
             }
         case .kill(let value):
-            guard let thread else { return }
+            guard let thread = signalState(notification) else { return }
             if thread.takesDefaultAction(Signals.badSystemCall) {
                 // Default SIGSYS: the process dumps core and ends by SIGSYS, as under a kill action.
                 if try Signals.queueSeccompTrap(process: thread.processID, thread: notification.threadID,

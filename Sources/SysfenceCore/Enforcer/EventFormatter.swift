@@ -29,36 +29,77 @@ public struct EventFormatter: Sendable {
 
     /// The event as one line.
     public func line(for event: ViolationEvent) -> String {
+        var line = ""
+        line.reserveCapacity(256)
         switch format {
-        case .text: return textLine(for: event)
-        case .json: return jsonLine(for: event)
+        case .text: appendText(of: event, to: &line)
+        case .json: appendJSON(of: event, to: &line)
         }
+        line += "\n"
+        return line
     }
 
     // MARK: Text
 
-    private func textLine(for event: ViolationEvent) -> String {
+    private func appendText(of event: ViolationEvent, to line: inout String) {
         let seconds = Int(event.time / 1_000_000_000) + utcOffset
-        let micros = Int(event.time % 1_000_000_000) / 1000
-        let clock = "\(padded((seconds / 3600) % 24, 2)):\(padded((seconds / 60) % 60, 2)):\(padded(seconds % 60, 2)).\(padded(micros, 6))"
-        let process = event.processID.map(String.init) ?? "?"
-        let who = "\(event.command ?? "?")[\(process)/\(event.threadID)]"
-        return styled(clock, "2") + " " + styled(who, "1") + " " + verdict(of: event) + "\n"
+        startStyle("2", &line)
+        Self.append((seconds / 3600) % 24, width: 2, to: &line)
+        line += ":"
+        Self.append((seconds / 60) % 60, width: 2, to: &line)
+        line += ":"
+        Self.append(seconds % 60, width: 2, to: &line)
+        line += "."
+        Self.append(Int(event.time % 1_000_000_000) / 1000, width: 6, to: &line)
+        endStyle(&line)
+        line += " "
+        startStyle("1", &line)
+        line += event.command ?? "?"
+        line += "["
+        line += event.processID.map(String.init) ?? "?"
+        line += "/"
+        line += String(event.threadID)
+        line += "]"
+        endStyle(&line)
+        line += " "
+        appendVerdict(of: event, to: &line)
     }
 
     /// The call and what the policy does with it, without time or process:
     /// `openat(-100, 0x7ffc6e1b2f10, 0, 0, 0, 0) -> errno(EACCES) at policy.yaml:12`.
     public func verdict(of event: ViolationEvent) -> String {
-        let arguments = event.call.arguments.map { Self.text(argument: $0, arch: event.arch) }.joined(separator: ", ")
-        let action = event.action.spelling(errnoNames: errnoNames)
-        let outcome = event.mode == .audit ? "would be " + styled(action, Self.style(of: event.action)) + " (audit)"
-                                           : styled(action, Self.style(of: event.action))
-        return styled(Self.syscallLabel(event), "1") + "(\(arguments)) -> " + outcome + " "
-            + styled(Self.originText(event.origin), "2")
+        var text = ""
+        appendVerdict(of: event, to: &text)
+        return text
     }
 
-    private func styled(_ text: String, _ code: String) -> String {
-        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    private func appendVerdict(of event: ViolationEvent, to line: inout String) {
+        startStyle("1", &line)
+        line += Self.syscallLabel(event)
+        endStyle(&line)
+        line += "("
+        for (index, argument) in event.call.arguments.enumerated() {
+            if index > 0 { line += ", " }
+            line += Self.text(argument: argument, arch: event.arch)
+        }
+        line += ") -> "
+        if event.mode == .audit { line += "would be " }
+        startStyle(Self.style(of: event.action), &line)
+        line += event.action.spelling(errnoNames: errnoNames)
+        endStyle(&line)
+        if event.mode == .audit { line += " (audit)" }
+        line += " "
+        startStyle("2", &line)
+        line += Self.originText(event.origin)
+        endStyle(&line)
+    }
+
+    private func startStyle(_ code: String, _ line: inout String) {
+        if colour { line += "\u{1B}[" + code + "m" }
+    }
+
+    private func endStyle(_ line: inout String) {
+        if colour { line += "\u{1B}[0m" }
     }
 
     /// Red for the actions that end a process, yellow for errors, cyan for calls that run.
@@ -93,46 +134,74 @@ public struct EventFormatter: Sendable {
         return "0x" + String(value, radix: 16)
     }
 
-    private func padded(_ value: Int, _ width: Int) -> String {
+    /// Appends `value` in decimal, zero-padded to `width` digits.
+    static func append(_ value: Int, width: Int, to line: inout String) {
         let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        for _ in digits.utf8.count..<max(width, digits.utf8.count) { line += "0" }
+        line += digits
     }
 
     // MARK: JSON
 
-    private func jsonLine(for event: ViolationEvent) -> String {
-        var fields: [String] = []
-        fields.append("\"time\":\"\(isoTime(event.time))\"")
-        fields.append("\"pid\":\(event.processID.map(String.init) ?? "null")")
-        fields.append("\"tid\":\(event.threadID)")
-        fields.append("\"comm\":\(event.command.map(Self.jsonString) ?? "null")")
-        fields.append("\"arch\":\(event.arch.map { Self.jsonString($0.rawValue) } ?? "null")")
-        fields.append("\"syscall\":\(event.syscallName.map(Self.jsonString) ?? "null")")
-        fields.append("\"nr\":\(event.call.nr)")
-        fields.append("\"args\":[\(event.call.arguments.map(String.init).joined(separator: ","))]")
-        fields.append("\"ip\":\(event.call.instructionPointer)")
-        fields.append("\"action\":\(Self.jsonString(event.action.spelling(errnoNames: errnoNames)))")
-        fields.append("\"enforced\":\(event.mode == .enforce)")
+    private func appendJSON(of event: ViolationEvent, to line: inout String) {
+        line += "{\"time\":\""
+        appendISOTime(event.time, to: &line)
+        line += "\",\"pid\":"
+        line += event.processID.map(String.init) ?? "null"
+        line += ",\"tid\":"
+        line += String(event.threadID)
+        line += ",\"comm\":"
+        Self.appendJSONString(event.command, to: &line)
+        line += ",\"arch\":"
+        Self.appendJSONString(event.arch?.rawValue, to: &line)
+        line += ",\"syscall\":"
+        Self.appendJSONString(event.syscallName, to: &line)
+        line += ",\"nr\":"
+        line += String(event.call.nr)
+        line += ",\"args\":["
+        for (index, argument) in event.call.arguments.enumerated() {
+            if index > 0 { line += "," }
+            line += String(argument)
+        }
+        line += "],\"ip\":"
+        line += String(event.call.instructionPointer)
+        line += ",\"action\":"
+        Self.appendJSONString(event.action.spelling(errnoNames: errnoNames), to: &line)
+        line += event.mode == .enforce ? ",\"enforced\":true" : ",\"enforced\":false"
         switch event.origin {
         case .rule(let index, let location):
-            var rule = "\"index\":\(index)"
+            line += ",\"decided_by\":\"rule\",\"rule\":{\"index\":"
+            line += String(index)
             if let location {
-                rule += ",\"file\":\(Self.jsonString(location.file)),\"line\":\(location.line),\"column\":\(location.column)"
+                line += ",\"file\":"
+                Self.appendJSONString(location.file, to: &line)
+                line += ",\"line\":" + String(location.line) + ",\"column\":" + String(location.column)
             }
-            fields.append("\"decided_by\":\"rule\",\"rule\":{\(rule)}")
-        case .defaultAction: fields.append("\"decided_by\":\"default\",\"rule\":null")
-        case .badArch: fields.append("\"decided_by\":\"bad-arch\",\"rule\":null")
+            line += "}}"
+        case .defaultAction: line += ",\"decided_by\":\"default\",\"rule\":null}"
+        case .badArch: line += ",\"decided_by\":\"bad-arch\",\"rule\":null}"
         }
-        return "{" + fields.joined(separator: ",") + "}\n"
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`, in UTC.
-    private func isoTime(_ nanoseconds: UInt64) -> String {
+    private func appendISOTime(_ nanoseconds: UInt64, to line: inout String) {
         let seconds = Int(nanoseconds / 1_000_000_000)
         let (year, month, day) = Self.civilDate(daysSinceEpoch: seconds / 86_400)
         let time = seconds % 86_400
-        return "\(year)-\(padded(month, 2))-\(padded(day, 2))T\(padded(time / 3600, 2)):\(padded((time / 60) % 60, 2))"
-            + ":\(padded(time % 60, 2)).\(padded(Int(nanoseconds % 1_000_000_000) / 1000, 6))Z"
+        Self.append(year, width: 4, to: &line)
+        line += "-"
+        Self.append(month, width: 2, to: &line)
+        line += "-"
+        Self.append(day, width: 2, to: &line)
+        line += "T"
+        Self.append(time / 3600, width: 2, to: &line)
+        line += ":"
+        Self.append((time / 60) % 60, width: 2, to: &line)
+        line += ":"
+        Self.append(time % 60, width: 2, to: &line)
+        line += "."
+        Self.append(Int(nanoseconds % 1_000_000_000) / 1000, width: 6, to: &line)
+        line += "Z"
     }
 
     /// The proleptic Gregorian date of a day count from 1970-01-01 (days ≥ 0).
@@ -148,22 +217,31 @@ public struct EventFormatter: Sendable {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
+    /// A JSON string literal, or `null`: quotes, backslashes and control characters escaped.
+    static func appendJSONString(_ text: String?, to line: inout String) {
+        guard let text else {
+            line += "null"
+            return
+        }
+        line += "\""
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            line += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": line += "\\\""
+                case "\\": line += "\\\\"
+                case "\n": line += "\\n"
+                case "\t": line += "\\t"
+                case "\r": line += "\\r"
+                case _ where scalar.value < 0x20:
+                    line += "\\u00"
+                    if scalar.value < 0x10 { line += "0" }
+                    line += String(scalar.value, radix: 16)
+                default: line.unicodeScalars.append(scalar)
+                }
             }
         }
-        return result + "\""
+        line += "\""
     }
 }
