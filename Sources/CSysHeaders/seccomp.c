@@ -4,6 +4,7 @@
 #include "CSysSeccomp.h"
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -76,6 +77,50 @@ int sysfence_queue_seccomp_sigsys(pid_t tgid, pid_t tid, int syscall_number, uin
 
 int sysfence_tgkill(pid_t tgid, pid_t tid, int signal) {
     return (int)result(syscall(SYS_tgkill, tgid, tid, signal));
+}
+
+static volatile sig_atomic_t forward_target;
+
+static void forward_signal(int signal) {
+    int saved = errno;
+    if (forward_target > 0) kill((pid_t)forward_target, signal);
+    errno = saved;
+}
+
+int sysfence_set_signal(int signal, int disposition, pid_t target, struct sigaction *previous, int *was_ignored,
+                        int *was_blocked) {
+    *was_blocked = 0;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    if (disposition == SYSFENCE_SIGNAL_FORWARD) {
+        forward_target = target;
+        action.sa_handler = forward_signal;
+        action.sa_flags = SA_RESTART;
+    } else {
+        action.sa_handler = SIG_IGN;
+    }
+    if (sigaction(signal, &action, previous) < 0) return -errno;
+    *was_ignored = previous->sa_handler == SIG_IGN;
+    if (disposition == SYSFENCE_SIGNAL_FORWARD) {
+        sigset_t set, old;
+        sigemptyset(&set);
+        sigaddset(&set, signal);
+        int error = pthread_sigmask(SIG_UNBLOCK, &set, &old);
+        if (error != 0) return -error;
+        *was_blocked = sigismember(&old, signal) == 1;
+    }
+    return 0;
+}
+
+int sysfence_restore_signal(int signal, const struct sigaction *previous, int was_blocked) {
+    if (was_blocked) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, signal);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+    }
+    return (int)result(sigaction(signal, previous, NULL));
 }
 
 enum { STAGE_STARTING, STAGE_INSTALLED, STAGE_FAILED };

@@ -10,23 +10,42 @@ public enum Signals {
     public static let kill = SIGKILL
     /// `SIGINT` and `SIGQUIT`, which a terminal sends to its whole foreground process group.
     public static let terminalInterrupts = [SIGINT, SIGQUIT]
+    /// `SIGTERM` and `SIGHUP`, with which a process is asked to end.
+    public static let terminationRequests = [SIGTERM, SIGHUP]
 
-    /// A signal's disposition before `ignore(_:)` changed it.
-    public struct SavedDisposition {
+    /// A signal's disposition before this process changed it.
+    public final class SavedDisposition {
         /// The signal.
         public let signal: Int32
-        fileprivate let handler: __sighandler_t?
+        /// Whether the signal was ignored (`SIG_IGN`) before.
+        public let wasIgnored: Bool
+        private var previous: sigaction
+        private let wasBlocked: Int32
 
-        /// Whether the signal was ignored already.
-        public var wasIgnored: Bool { handler.map { unsafeBitCast($0, to: Int.self) == 1 } ?? false }
+        fileprivate init(_ signal: Int32, _ disposition: Int32, target: Int32) throws(SystemCallError) {
+            var previous = sigaction()
+            var wasIgnored: Int32 = 0, wasBlocked: Int32 = 0
+            try check(sysfence_set_signal(signal, disposition, target, &previous, &wasIgnored, &wasBlocked),
+                      "sigaction(\(signal))")
+            self.signal = signal
+            self.previous = previous
+            self.wasIgnored = wasIgnored != 0
+            self.wasBlocked = wasBlocked
+        }
 
-        /// Puts the disposition back (`signal(2)`).
-        public func restore() { _ = Glibc.signal(signal, handler) }
+        /// Puts the previous disposition (and the calling thread's mask) back.
+        public func restore() { _ = sysfence_restore_signal(signal, &previous, wasBlocked) }
     }
 
-    /// Ignores `signal` in this process (`signal(2)` with `SIG_IGN`), returning what to restore.
-    public static func ignore(_ signal: Int32) -> SavedDisposition {
-        SavedDisposition(signal: signal, handler: Glibc.signal(signal, SIG_IGN))
+    /// Ignores `signal` in this whole process until the result is restored.
+    public static func ignore(_ signal: Int32) throws(SystemCallError) -> SavedDisposition {
+        try SavedDisposition(signal, Int32(SYSFENCE_SIGNAL_IGNORE), target: 0)
+    }
+
+    /// Sends `signal`, whenever this process gets it, on to `process` until the result is
+    /// restored (one target for all forwarded signals); unblocks it in the calling thread.
+    public static func forward(_ signal: Int32, to process: Int32) throws(SystemCallError) -> SavedDisposition {
+        try SavedDisposition(signal, Int32(SYSFENCE_SIGNAL_FORWARD), target: process)
     }
 
     /// Queues the `SIGSYS` of a seccomp trap on one thread, with the trap's `si_call_addr`,

@@ -56,7 +56,7 @@ struct RunCommand: Command {
                 throw UsageError(message: error.diagnostics.map(\.message).joined(separator: "; ").capitalizedFirst)
             }
         }
-        options = RunOptions(mode: arguments.flag("audit") ? .audit : .enforce, flags: flags, ignoresTerminalInterrupts: true)
+        options = RunOptions(mode: arguments.flag("audit") ? .audit : .enforce, flags: flags, passesSignals: true)
     }
 
     func run(on console: Console) -> ExitStatus {

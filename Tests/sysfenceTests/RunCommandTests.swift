@@ -95,6 +95,39 @@ struct RunCommandTests {
         #expect(bad.stderr.hasPrefix("bad.yaml:4:"))
     }
 
+    @Test("sysfence outlives SIGINT and passes SIGTERM on to the command, whose status it then reports")
+    func signals() throws {
+        let directory = try fixture()
+        try directory.write("quiet.yaml", "sysfence: 1\ndefault: allow\nrules:\n  - errno(EPERM): acct\n")
+        let output = directory.url.appendingPathComponent("out")
+        try Data().write(to: output)
+        let process = Process()
+        process.executableURL = TestPaths.sysfenceBinary
+        process.currentDirectoryURL = directory.url
+        process.arguments = ["run", "--policy", "quiet.yaml", "--", "sh", "-c",
+                             "trap 'echo got TERM; exit 3' TERM; echo ready; while :; do sleep 0.05; done"]
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Wait for the command to run (at most 10 s), then signal sysfence alone.
+        for _ in 0..<1000 {
+            if (try? String(contentsOf: output, encoding: .utf8)) == "ready\n" { break }
+            usleep(10_000)
+        }
+        #expect(try String(contentsOf: output, encoding: .utf8) == "ready\n")
+        Glibc.kill(process.processIdentifier, SIGINT)
+        Glibc.kill(process.processIdentifier, SIGTERM)
+        // sysfence was started by a test thread that blocks most signals: it must unblock what it passes on.
+        for _ in 0..<1000 {
+            if !process.isRunning { break }
+            usleep(10_000)
+        }
+        try #require(!process.isRunning, "sysfence did not end after SIGTERM")
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 3)
+        #expect(try String(contentsOf: output, encoding: .utf8) == "ready\ngot TERM\n")
+    }
+
     @Test("An unknown filter flag is a usage error with a suggestion")
     func unknownFlag() throws {
         let directory = try fixture()

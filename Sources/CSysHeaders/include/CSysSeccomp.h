@@ -6,6 +6,7 @@
 // make async-signal-safe calls. Every function returns a negative errno on failure.
 
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -47,6 +48,24 @@ int sysfence_queue_seccomp_sigsys(pid_t tgid, pid_t tid, int syscall_number, uin
 
 /// tgkill(2).
 int sysfence_tgkill(pid_t tgid, pid_t tid, int signal);
+
+/// How `sysfence_set_signal` disposes of a signal.
+enum {
+    SYSFENCE_SIGNAL_IGNORE = 0,
+    /// A handler that sends the signal on to `target` (kill(2)), restarting interrupted calls;
+    /// the signal is also unblocked in the calling thread, or the handler would never run.
+    SYSFENCE_SIGNAL_FORWARD = 1,
+};
+
+/// Sets the disposition of `signal` for the whole process, saving the previous one in
+/// `previous`; `*was_ignored` tells whether that was SIG_IGN, `*was_blocked` whether forwarding
+/// unblocked it. One forwarding target at a time.
+int sysfence_set_signal(int signal, int disposition, pid_t target, struct sigaction *previous, int *was_ignored,
+                        int *was_blocked);
+
+/// Puts back a disposition saved by `sysfence_set_signal`, and blocks the signal again in the
+/// calling thread when `was_blocked`.
+int sysfence_restore_signal(int signal, const struct sigaction *previous, int was_blocked);
 
 /// A child started by `sysfence_spawn_filtered`: opaque, shared with the child until it execs.
 typedef struct sysfence_child sysfence_child;

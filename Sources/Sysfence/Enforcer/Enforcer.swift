@@ -11,18 +11,19 @@ public struct RunOptions: Sendable {
     public var flags: Set<FilterFlag>
     /// The command's environment; `nil` passes this process's.
     public var environment: [String: String]?
-    /// Whether this process ignores `SIGINT` and `SIGQUIT` while the command runs, as
-    /// `system(3)` does: an interrupt typed at the terminal then ends the command (which gets
-    /// them with their default action) and the run still reports how it ended. For command-line
-    /// tools; it changes the dispositions of the whole process for the time of the run.
-    public var ignoresTerminalInterrupts: Bool
+    /// Whether this process behaves as a wrapper of the command while it runs: it ignores
+    /// `SIGINT` and `SIGQUIT`, as `system(3)` does (a terminal sends them to the command too,
+    /// which gets them with their default action), and passes `SIGTERM` and `SIGHUP` on to the
+    /// command, so the run still reports how the command ended. For command-line tools: it
+    /// changes the dispositions of the whole process for the time of the run.
+    public var passesSignals: Bool
 
     public init(mode: EnforcementMode = .enforce, flags: Set<FilterFlag> = [.threadSync], environment: [String: String]? = nil,
-                ignoresTerminalInterrupts: Bool = false) {
+                passesSignals: Bool = false) {
         self.mode = mode
         self.flags = flags
         self.environment = environment
-        self.ignoresTerminalInterrupts = ignoresTerminalInterrupts
+        self.passesSignals = passesSignals
     }
 }
 
@@ -81,8 +82,13 @@ public enum Enforcer {
         guard let path = executablePath(name, searchPath: environment["PATH"]) else {
             return .notExecuted(ExecFailure(command: name, errnoName: "ENOENT", message: "command not found"))
         }
-        let saved = options.ignoresTerminalInterrupts ? Signals.terminalInterrupts.map(Signals.ignore) : []
-        defer { saved.forEach { $0.restore() } }
+        var saved: [Signals.SavedDisposition] = []
+        defer { saved.reversed().forEach { $0.restore() } }
+        if options.passesSignals {
+            do { saved = try Signals.terminalInterrupts.map { (signal) throws(SystemCallError) in try Signals.ignore(signal) } } catch {
+                throw DiagnosticsError(at: nil, "cannot ignore terminal interrupts: \(error)")
+            }
+        }
         let child: FilteredChild
         do {
             child = try FilteredChild(path: path, arguments: command, environment: environment.map { "\($0.key)=\($0.value)" },
@@ -101,6 +107,10 @@ public enum Enforcer {
         let supervisor = Supervisor(listener: listener, policy: policy, decisions: DecisionProgram(policy: policy, table: table),
                                     table: table, mode: options.mode, report: onEvent)
         do {
+            // Only now, so that the child never has the handlers, not even until it executes.
+            if options.passesSignals {
+                for signal in Signals.terminationRequests { saved.append(try Signals.forward(signal, to: child.pid)) }
+            }
             try serve(supervisor, until: child)
         } catch {
             // Without its supervisor the program would run on with ENOSYS for every reported call.
