@@ -18,14 +18,18 @@ public struct ChildStartError: Error, Hashable, Sendable, CustomStringConvertibl
         case vanished = "child setup"
     }
 
+    /// The step that failed.
     public var step: Step
+    /// The errno it failed with.
     public var errno: Int32
 
+    /// The failure of `step` with `errno`.
     public init(step: Step, errno: Int32) {
         self.step = step
         self.errno = errno
     }
 
+    /// `call: message (ENAME)`.
     public var description: String { SystemCallError(step.rawValue, errno: errno).description }
 }
 

@@ -4,7 +4,9 @@ import SysfenceCore
 
 /// Flags of `seccomp(SECCOMP_SET_MODE_FILTER)`.
 public struct SeccompFilterFlags: OptionSet, Hashable, Sendable {
+    /// The `SECCOMP_FILTER_FLAG_*` bits.
     public let rawValue: UInt32
+    /// Flags from their bits.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// Install on every thread of the process at once, or on none (`SECCOMP_FILTER_FLAG_TSYNC`).

@@ -73,7 +73,9 @@ public enum Signals {
 
 /// What `poll(2)` reported for one descriptor.
 public struct PollEvents: OptionSet, Hashable, Sendable {
+    /// The `revents` bits.
     public let rawValue: Int16
+    /// Events from their bits.
     public init(rawValue: Int16) { self.rawValue = rawValue }
 
     /// Data (or a notification, or an exit for a pidfd) is ready (`POLLIN`).

@@ -8,6 +8,7 @@ public struct SystemCallError: Error, Hashable, Sendable, CustomStringConvertibl
     /// The positive errno value.
     public var errno: Int32
 
+    /// The failure of `call` with `errno`.
     public init(_ call: String, errno: Int32) {
         self.call = call
         self.errno = errno

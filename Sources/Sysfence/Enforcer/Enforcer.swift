@@ -18,6 +18,7 @@ public struct RunOptions: Sendable {
     /// changes the dispositions of the whole process for the time of the run.
     public var passesSignals: Bool
 
+    /// Options; the defaults enforce, with `tsync`, this process's environment, signals left alone.
     public init(mode: EnforcementMode = .enforce, flags: Set<FilterFlag> = [.threadSync], environment: [String: String]? = nil,
                 passesSignals: Bool = false) {
         self.mode = mode
@@ -36,6 +37,7 @@ public struct ExecFailure: Hashable, Sendable, CustomStringConvertible {
     /// The errno's message.
     public var message: String
 
+    /// A failure to execute `command`.
     public init(command: String, errnoName: String?, message: String) {
         self.command = command
         self.errnoName = errnoName
@@ -45,6 +47,7 @@ public struct ExecFailure: Hashable, Sendable, CustomStringConvertible {
     /// Whether the command was not found, for which shells exit with 127 rather than 126.
     public var isNotFound: Bool { errnoName == "ENOENT" }
 
+    /// `cannot execute COMMAND: message`.
     public var description: String { "cannot execute \(command): \(message)" }
 }
 

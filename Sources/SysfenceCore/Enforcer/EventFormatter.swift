@@ -12,6 +12,7 @@ public enum EventFormat: String, CaseIterable, Hashable, Sendable {
 /// JSON: `{"time":"2026-12-03T13:03:07.512345Z","pid":1234,"tid":1235,"comm":"cat",...}` with the
 /// arguments as unsigned numbers and the rule's place as an object.
 public struct EventFormatter: Sendable {
+    /// Text or JSON.
     public var format: EventFormat
     /// Whether text lines carry ANSI colours.
     public var colour: Bool
@@ -20,6 +21,7 @@ public struct EventFormatter: Sendable {
     /// Seconds east of UTC of the local time zone, for the text format's time of day.
     public var utcOffset: Int
 
+    /// A formatter; `colour` applies to text only.
     public init(format: EventFormat, colour: Bool = false, errnoNames: [UInt16: String] = [:], utcOffset: Int = 0) {
         self.format = format
         self.colour = colour && format == .text

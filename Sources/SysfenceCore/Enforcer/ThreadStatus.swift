@@ -11,6 +11,7 @@ public struct ThreadStatus: Hashable, Sendable {
     /// Signals the process has handlers for (`SigCgt:`).
     public var caughtSignals: UInt64
 
+    /// A status from its parts.
     public init(name: String, processID: Int32, blockedSignals: UInt64 = 0, ignoredSignals: UInt64 = 0, caughtSignals: UInt64 = 0) {
         self.name = name
         self.processID = processID

@@ -31,6 +31,7 @@ public struct ViolationEvent: Hashable, Sendable {
     /// Whether the action took effect or was only reported.
     public var mode: EnforcementMode
 
+    /// An event from its parts.
     public init(time: UInt64, processID: Int32?, threadID: Int32, command: String?, call: SeccompData, arch: Arch?,
                 syscallName: String?, action: Action, origin: VerdictOrigin, mode: EnforcementMode) {
         self.time = time
