@@ -23,7 +23,8 @@ let package = Package(
         .target(name: "SysfenceCore"),
 
         // The library product: the core plus the wiring to the system (tables, YAML, kernel).
-        .target(name: "Sysfence", dependencies: ["SysfenceCore", "Libseccomp", "YAML", "LinuxKernel"]),
+        .target(name: "Sysfence", dependencies: ["SysfenceCore", "Libseccomp", "YAML", "LinuxKernel"],
+                resources: [.copy("Resources/syscall-frequencies.tsv")]),
         .executableTarget(name: "sysfence", dependencies: ["Sysfence", "LinuxKernel"]),
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
