@@ -33,7 +33,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
         .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),
-        .testTarget(name: "SysfenceTests", dependencies: ["Sysfence", "TestSupport"]),
+        .testTarget(name: "SysfenceTests", dependencies: ["Sysfence", "TestSupport", "BPFLoader"]),
         .testTarget(name: "LibseccompTests", dependencies: ["Libseccomp", "TestSupport"]),
         .testTarget(name: "sysfenceTests", dependencies: ["TestSupport"]),
     ]

@@ -177,7 +177,7 @@ static __noinline __u32 decide(struct machine *m)
         abi = SYSFENCE_ABI_I386;
     else if (arch == SYSFENCE_AUDIT_ARCH_X86_64)
         abi = nr & SYSFENCE_X32_SYSCALL_BIT ? SYSFENCE_ABI_X32 : SYSFENCE_ABI_X86_64;
-    __u32 slot = nr & ~SYSFENCE_X32_SYSCALL_BIT;
+    __u32 slot = abi == SYSFENCE_ABI_X32 ? nr & ~SYSFENCE_X32_SYSCALL_BIT : nr;
     if (abi < SYSFENCE_ABI_COUNT && slot < SYSFENCE_VERDICT_SLOTS) {
         __u32 key = abi * SYSFENCE_VERDICT_SLOTS + slot;
         struct sysfence_verdict *verdict = bpf_map_lookup_elem(&verdicts, &key);

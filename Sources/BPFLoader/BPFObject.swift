@@ -251,13 +251,22 @@ public final class BPFRingBuffer {
     }
 }
 
-/// The ids of every BPF program loaded in the kernel (`BPF_PROG_GET_NEXT_ID`).
-public func loadedProgramIDs() throws(BPFError) -> [UInt32] {
-    var ids: [UInt32] = []
+/// Every BPF program loaded in the kernel, by id, with its name (`BPF_PROG_GET_NEXT_ID`,
+/// `BPF_OBJ_GET_INFO_BY_FD`); a program unloaded meanwhile is left out.
+public func loadedPrograms() throws(BPFError) -> [UInt32: String] {
+    var programs: [UInt32: String] = [:]
     var id: UInt32 = 0
-    while bpf_prog_get_next_id(id, &id) == 0 { ids.append(id) }
+    while bpf_prog_get_next_id(id, &id) == 0 {
+        let fd = bpf_prog_get_fd_by_id(id)
+        guard fd >= 0 else { continue }
+        defer { close(fd) }
+        var info = bpf_prog_info()
+        var length = UInt32(MemoryLayout<bpf_prog_info>.size)
+        guard bpf_obj_get_info_by_fd(fd, &info, &length) == 0 else { continue }
+        programs[id] = withUnsafeBytes(of: info.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
     if errno != ENOENT { throw BPFError(function: "bpf_prog_get_next_id", code: errno, log: "") }
-    return ids
+    return programs
 }
 
 /// `CLOCK_MONOTONIC` and `CLOCK_REALTIME` read together, in nanoseconds: converts the probe's

@@ -1,4 +1,3 @@
-import BPFLoader
 import Foundation
 
 /// One call streamed by a probe, with its names resolved.

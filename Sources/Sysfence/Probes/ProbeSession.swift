@@ -18,6 +18,8 @@ public final class ProbeSession {
     /// The cgroups watched, by id (descendants are watched too).
     public private(set) var watched: [UInt64: WatchedCgroup] = [:]
     private let targets: [ProbeTarget]
+    /// Each target with the cgroups it named when the session started.
+    private var resolved: [(ProbeTarget, [WatchedCgroup])] = []
     private let probe: SyscallProbe
     private let decisions: DecisionProgram?
     private let policy: Policy?
@@ -32,9 +34,13 @@ public final class ProbeSession {
         hierarchy = try CgroupHierarchy.host()
         self.targets = targets
         self.policy = policy
-        if case .audit(_, let decisions, _) = mode { self.decisions = decisions } else { self.decisions = nil }
+        if case .audit(let filter, _) = mode { self.decisions = filter.decisions } else { self.decisions = nil }
         probe = try SyscallProbe(mode: mode, rateLimit: rateLimit)
-        for target in targets { try add(try hierarchy.resolve(target)) }
+        for target in targets {
+            let cgroups = try hierarchy.resolve(target)
+            resolved.append((target, cgroups))
+            try add(cgroups)
+        }
         try probe.attach()
     }
 
@@ -70,13 +76,25 @@ public final class ProbeSession {
         return (try probe.readCounters(), reason)
     }
 
-    /// Whether nothing is left to watch: every target process exited and every watched cgroup was removed.
+    /// Whether nothing is left to watch: every target process has exited and every target cgroup
+    /// was removed. New containers may still come with `.allContainers`.
     private func targetsGone() -> Bool {
-        if targets.contains(.allContainers) { return false }
-        for target in targets {
-            if case .pid(let pid) = target, FileManager.default.fileExists(atPath: "/proc/\(pid)") { return false }
+        !resolved.contains { target, cgroups in
+            switch target {
+            case .allContainers: return true
+            case .pid(let pid): return Self.isAlive(pid)
+            case .cgroup, .container: return cgroups.contains { FileManager.default.fileExists(atPath: $0.path) }
+            }
         }
-        return !watched.values.contains { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// Whether a process exists and is not a zombie (state `Z` or `X` in `/proc/PID/stat`).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: end)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
     }
 
     /// The watched cgroup (or descendant) with this id, found by rescanning the targets' subtrees.

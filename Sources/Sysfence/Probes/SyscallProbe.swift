@@ -1,17 +1,15 @@
 import BPFLoader
 import Foundation
-import Libseccomp
-import LinuxKernel
 
 /// What the probe does with the calls of its targets.
 public enum ProbeMode: Sendable {
     /// Streams every call.
     case trace
-    /// Decides every call with `program`, the classic-BPF program a seccomp filter would run, and
+    /// Decides every call with the filter's classic-BPF program, the one seccomp would run, and
     /// streams those it does not allow; with `kill`, also sends SIGKILL to the calling process on
-    /// every call it denies (a `log` verdict is streamed, not killed). `decisions`, the program's
-    /// decision form, names the rule behind each verdict.
-    case audit(program: [BPFInstruction], decisions: DecisionProgram?, kill: Bool)
+    /// every call it denies (a `log` verdict is streamed, not killed). The filter's decision form
+    /// names the rule behind each verdict.
+    case audit(SeccompFilter, kill: Bool)
 }
 
 /// What the probe counted, read from its per-CPU counters.
@@ -51,11 +49,11 @@ public final class SyscallProbe {
         let layoutMode: ProbeLayout.Mode
         switch mode {
         case .trace: layoutMode = .trace
-        case .audit(_, _, let kill): layoutMode = kill ? .kill : .audit
+        case .audit(_, let kill): layoutMode = kill ? .kill : .audit
         }
         object = try ProbeObject.load(program: "sys_enter", mode: layoutMode, rateLimit: rateLimit)
-        if case .audit(let program, _, _) = mode {
-            try ProbeObject.install(program, in: object, verdictTable: true)
+        if case .audit(let filter, _) = mode {
+            try ProbeObject.install(filter.instructions, in: object, verdictTable: true)
         }
         do {
             targets = try object.map(named: "targets")
