@@ -30,7 +30,7 @@ public struct ProbeEvent: Sendable {
 
     /// One line: time, cgroup or container, pid, tid, command, arch, call with arguments, verdict and rule.
     public func text(errnoNames: [UInt16: String]) -> String {
-        var line = "\(time.formatted(.iso8601.time(includingFractionalSeconds: true))) "
+        var line = "\(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))) "
         line += container.map { "container=\($0)" } ?? "cgroup=\(cgroup)"
         line += " pid=\(pid) tid=\(tid) comm=\(command) arch=\(arch?.rawValue ?? "unknown") "
         line += "\(syscall ?? "syscall_\(nr & ~Arch.x32SyscallBit)")(\(arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")))"
@@ -51,7 +51,7 @@ public struct ProbeEvent: Sendable {
 
     /// One JSON object (a line of `--format json`); `rule` counts from 1, absent for the default action.
     public func json(errnoNames: [UInt16: String]) -> String {
-        let form = JSONForm(time: time.formatted(.iso8601.time(includingFractionalSeconds: true)), cgroup: cgroup,
+        let form = JSONForm(time: time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), cgroup: cgroup,
                             container: container, pid: pid, tid: tid, comm: command, arch: arch?.rawValue,
                             nr: nr & ~Arch.x32SyscallBit, syscall: syscall, args: arguments,
                             verdict: verdict?.spelling(errnoNames: errnoNames), rule: rule.map { $0 + 1 },

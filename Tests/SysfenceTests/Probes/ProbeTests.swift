@@ -187,3 +187,33 @@ struct ProbeTests {
         #expect(CgroupHierarchy.containerID(fromCgroupName: "user.slice") == nil)
     }
 }
+
+/// A real container (runc, busybox-static root file system) watched through `--container`.
+@Suite(.serialized, .enabled(if: ProbeKernel.isAvailable))
+struct ContainerProbeTests {
+    /// Creates the container, attaches to it by id, starts it and streams until it stops.
+    private func watchContainer(calls: [String], kill: Bool) throws -> [ProbeEvent] {
+        final class Collected: @unchecked Sendable { var events: [ProbeEvent] = [] }
+        let collected = Collected()
+        let policy = denyingPolicy()
+        let container = try TestContainer(args: ["/bin/syscall-helper", "-"] + calls)
+        let session = try ProbeSession(targets: [.container(container.id)], mode: .audit(try policy.compileFilter(table: table), kill: kill), policy: policy)
+        #expect(session.watched.values.map(\.container) == [container.id])
+        try container.start()
+        _ = try session.run(shouldStop: { container.status != "running" && container.status != "created" }) { collected.events.append($0) }
+        return collected.events
+    }
+
+    @Test func auditReportsTheContainersDeniedCalls() throws {
+        let events = try watchContainer(calls: ["\(number("getpid"))", "\(number("getppid"))", "\(number("personality")):0xffffffff",
+                                                "\(number("personality")):8"], kill: false)
+        #expect(events.map(\.syscall) == ["getppid", "personality"])
+        #expect(events.allSatisfy { $0.command == "syscall-helper" && $0.container != nil })
+    }
+
+    @Test func killModeStopsTheContainerAtItsFirstDeniedCall() throws {
+        let events = try watchContainer(calls: ["\(number("getpid"))", "\(number("getppid"))", "\(number("getppid"))"], kill: true)
+        #expect(events.map(\.syscall) == ["getppid"])
+        #expect(events.first?.killed == true)
+    }
+}
