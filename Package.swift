@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Sysfence", dependencies: ["SysfenceCore", "Libseccomp", "YAML", "LinuxKernel", "BPFLoader"],
                 plugins: ["BPFProbes"]),
         .executableTarget(name: "sysfence", dependencies: ["Sysfence", "LinuxKernel"]),
+        // Not a test: per-syscall cost and event throughput of the eBPF probes (run as root).
+        .executableTarget(name: "bench-probes", dependencies: ["Sysfence"], path: "bench/probes"),
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
         .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),

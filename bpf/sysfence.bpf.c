@@ -19,6 +19,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define SECCOMP_RET_ALLOW 0x7fff0000U
 #define SECCOMP_RET_LOG 0x7ffc0000U
 #define SECCOMP_RET_KILL_PROCESS 0x80000000U
+#define WAKEUP_BATCH_BYTES (64 << 10)
 
 const volatile struct sysfence_config sysfence_settings = {};
 
@@ -30,9 +31,11 @@ struct {
     __type(value, __u8);
 } targets SEC(".maps");
 
-/* cgroup id -> whether it is a target or below one; user space drops the zeros when targets change. */
+/* cgroup id -> whether it is a target or below one; user space drops the zeros when targets change.
+ * A plain hash (cheaper to look up than an LRU one); when full, calls from new cgroups walk their
+ * ancestors every time instead. */
 struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(type, BPF_MAP_TYPE_HASH);
     __uint(max_entries, SYSFENCE_MAX_CGROUPS);
     __type(key, __u64);
     __type(value, __u8);
@@ -291,7 +294,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
     event->result = result;
     event->flags = flags;
     bpf_get_current_comm(event->comm, sizeof(event->comm));
-    bpf_ringbuf_submit(event, 0);
+    /* Waking the reader for every event costs more than the event; it polls at least ten times a
+     * second, and is woken early once a batch is waiting. */
+    __u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+    bpf_ringbuf_submit(event, waiting >= WAKEUP_BATCH_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
     count(SYSFENCE_COUNTER_EVENTS);
     return 0;
 }

@@ -14,19 +14,20 @@ public enum ProbeLayout {
         case trace, audit, kill
     }
 
-    /// The `.rodata` settings of the object, set before it is loaded.
-    public static func settings(mode: Mode, rateLimit: UInt32) -> some BitwiseCopyable {
-        sysfence_config(mode: mode.rawValue, rate_limit: rateLimit)
+    /// Sets the object's `.rodata` settings, before it is loaded.
+    public static func setSettings(of object: BPFObject, mode: Mode, rateLimit: UInt32) throws(BPFError) {
+        try object.setReadOnlyData(sysfence_config(mode: mode.rawValue, rate_limit: rateLimit))
     }
 
-    /// A verdict-table slot: the program's result when it does not depend on the arguments.
-    public static func verdict(_ result: UInt32?) -> some BitwiseCopyable {
-        sysfence_verdict(known: result == nil ? 0 : 1, result: result ?? 0)
+    /// Sets a verdict-table slot: the program's result when it does not depend on the arguments,
+    /// `nil` to send the slot's calls through the interpreter.
+    public static func setVerdict(_ result: UInt32?, slot: UInt32, in map: BPFMap) throws(BPFError) {
+        try map.update(slot, sysfence_verdict(known: result == nil ? 0 : 1, result: result ?? 0))
     }
 
-    /// A classic-BPF instruction as the interpreter map stores it.
-    public static func instruction(code: UInt16, jt: UInt8, jf: UInt8, k: UInt32) -> some BitwiseCopyable {
-        sysfence_insn(code: code, jt: jt, jf: jf, k: k)
+    /// Stores a classic-BPF instruction at `index` of the interpreter map.
+    public static func setInstruction(code: UInt16, jt: UInt8, jf: UInt8, k: UInt32, at index: UInt32, in map: BPFMap) throws(BPFError) {
+        try map.update(index, sysfence_insn(code: code, jt: jt, jf: jf, k: k))
     }
 
     /// The per-CPU counters, by index.

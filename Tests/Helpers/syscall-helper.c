@@ -1,7 +1,8 @@
 /* Test helper for the eBPF probe tests: joins a cgroup, then makes the system calls it is given.
  *
  *   syscall-helper CGROUP_PROCS_FILE CALL...      CALL = NR[:ARG0[:ARG1...]] (numbers in C syntax)
- *   syscall-helper - loop NR COUNT                COUNT calls of NR with no arguments (benchmarks)
+ *   syscall-helper CGROUP_PROCS_FILE loop NR COUNT  COUNT calls of NR with no arguments, then
+ *                                                    prints the mean nanoseconds per call (benchmarks)
  *
  * Writes its pid to CGROUP_PROCS_FILE ("-": stay), makes the calls in order with syscall(2), prints
  * "done" and exits 0. Built 64-bit and as a static i386 program (gcc -m32 -static), where
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 int main(int argc, char **argv)
 {
@@ -27,8 +29,13 @@ int main(int argc, char **argv)
     if (argc == 5 && strcmp(argv[2], "loop") == 0) {
         long nr = strtol(argv[3], NULL, 0);
         long count = strtol(argv[4], NULL, 0);
+        struct timespec start, end;
+        clock_gettime(CLOCK_MONOTONIC, &start);
         for (long i = 0; i < count; i++)
             syscall(nr);
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        double elapsed = (end.tv_sec - start.tv_sec) * 1e9 + (end.tv_nsec - start.tv_nsec);
+        printf("%.2f\n", elapsed / count);
         return 0;
     }
     for (int i = 2; i < argc; i++) {

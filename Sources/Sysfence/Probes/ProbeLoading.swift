@@ -17,7 +17,7 @@ enum ProbeObject {
         }
         do {
             let object = try BPFObject(elf: Array(elf), name: "sysfence")
-            try object.setReadOnlyData(ProbeLayout.settings(mode: mode, rateLimit: rateLimit))
+            try ProbeLayout.setSettings(of: object, mode: mode, rateLimit: rateLimit)
             for other in ["sys_enter", "decide_test"] where other != program {
                 try object.setAutoload(program: other, false)
             }
@@ -50,8 +50,8 @@ enum ProbeObject {
         do {
             let instructions = try object.map(named: "filter")
             for (index, instruction) in program.enumerated() {
-                try instructions.update(UInt32(index), ProbeLayout.instruction(code: instruction.code, jt: instruction.jt,
-                                                                                jf: instruction.jf, k: instruction.k))
+                try ProbeLayout.setInstruction(code: instruction.code, jt: instruction.jt, jf: instruction.jf, k: instruction.k,
+                                               at: UInt32(index), in: instructions)
             }
             guard verdictTable else { return }
             let verdicts = try object.map(named: "verdicts")
@@ -61,7 +61,7 @@ enum ProbeObject {
             for (abi, (arch, bits)) in abis.enumerated() {
                 for slot in 0..<ProbeLayout.verdictSlots {
                     guard let result = BPFEmulator.constantResult(program, arch: arch, nr: UInt32(slot) | bits) else { continue }
-                    try verdicts.update(UInt32(abi * ProbeLayout.verdictSlots + slot), ProbeLayout.verdict(result))
+                    try ProbeLayout.setVerdict(result, slot: UInt32(abi * ProbeLayout.verdictSlots + slot), in: verdicts)
                 }
             }
         } catch {
