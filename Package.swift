@@ -31,7 +31,7 @@ let package = Package(
                 plugins: ["BPFProbes"]),
         .executableTarget(name: "sysfence", dependencies: ["Sysfence", "LinuxKernel"]),
         // Not a test: per-syscall cost and event throughput of the eBPF probes (run as root).
-        .executableTarget(name: "bench-probes", dependencies: ["Sysfence"], path: "bench/probes"),
+        .executableTarget(name: "bench-probes", dependencies: ["Sysfence", "BPFLoader"], path: "bench/probes"),
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
         .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),

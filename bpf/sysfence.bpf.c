@@ -31,14 +31,20 @@ struct {
     __type(value, __u8);
 } targets SEC(".maps");
 
-/* cgroup id -> whether it is a target or below one; user space drops the zeros when targets change.
- * A plain hash (cheaper to look up than an LRU one); when full, calls from new cgroups walk their
- * ancestors every time instead. */
+/* Bumped by user space whenever the targets change: membership computed earlier is stale. */
+__u32 targets_generation = 0;
+
+struct membership {
+    __u32 generation; /* targets_generation + 1 when computed; 0: never */
+    __u32 member;
+};
+
+/* Per cgroup (kept in the cgroup itself, freed with it): whether it is a target or below one. */
 struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, SYSFENCE_MAX_CGROUPS);
-    __type(key, __u64);
-    __type(value, __u8);
+    __uint(type, BPF_MAP_TYPE_CGRP_STORAGE);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, int);
+    __type(value, struct membership);
 } membership SEC(".maps");
 
 struct {
@@ -195,12 +201,16 @@ static __noinline __u32 decide(struct machine *m)
 }
 
 /* Whether the current task's cgroup is a target or lies below one. */
-static __always_inline int in_target(__u64 cgroup)
+static __always_inline int in_target(struct task_struct *task)
 {
-    __u8 *cached = bpf_map_lookup_elem(&membership, &cgroup);
-    if (cached)
-        return *cached;
-    __u8 member = 0;
+    struct cgroup *cgroup = task->cgroups->dfl_cgrp;
+    struct membership *cached = bpf_cgrp_storage_get(&membership, cgroup, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (!cached)
+        return 0;
+    __u32 generation = targets_generation + 1;
+    if (cached->generation == generation)
+        return cached->member;
+    __u32 member = 0;
     for (int level = 0; level < SYSFENCE_MAX_DEPTH; level++) {
         __u64 ancestor = bpf_get_current_ancestor_cgroup_id(level);
         if (!ancestor)
@@ -210,7 +220,8 @@ static __always_inline int in_target(__u64 cgroup)
             break;
         }
     }
-    bpf_map_update_elem(&membership, &cgroup, &member, BPF_ANY);
+    cached->member = member;
+    cached->generation = generation;
     return member;
 }
 
@@ -229,12 +240,11 @@ static __always_inline int within_rate(__u64 cgroup, __u64 now)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-    __u64 cgroup = bpf_get_current_cgroup_id();
-    if (!in_target(cgroup))
+    struct task_struct *task = bpf_get_current_task_btf();
+    if (!in_target(task))
         return 0;
     count(SYSFENCE_COUNTER_SYSCALLS);
-
-    struct task_struct *task = bpf_get_current_task_btf();
+    __u64 cgroup = bpf_get_current_cgroup_id();
     int compat = task->thread_info.status & TS_COMPAT;
     __u64 args[6];
     if (compat) {

@@ -92,6 +92,20 @@ public final class BPFObject {
         try check(bpf_map__set_initial_value(rodata, &value, MemoryLayout<T>.size), "bpf_map__set_initial_value(.rodata)")
     }
 
+    /// Replaces the content of the loaded object's `.bss` section (its zero-initialised globals),
+    /// which must be exactly the size of `value`.
+    public func setZeroInitializedData<T: BitwiseCopyable>(_ value: T) throws(BPFError) {
+        var map = bpf_object__next_map(pointer, nil)
+        while let current = map, !String(cString: bpf_map__name(current)).hasSuffix(".bss") {
+            map = bpf_object__next_map(pointer, current)
+        }
+        let bss = try check(map, "bpf_object__find_map(.bss)")
+        guard bpf_map__value_size(bss) == MemoryLayout<T>.size else {
+            throw BPFError(function: "bpf_map_update_elem(.bss)", code: EINVAL, log: "the .bss section is \(bpf_map__value_size(bss)) bytes, not \(MemoryLayout<T>.size)")
+        }
+        try BPFMap(object: self, pointer: bss).update(UInt32(0), value)
+    }
+
     /// Whether `load()` loads the program named `name` (`bpf_program__set_autoload`).
     public func setAutoload(program name: String, _ autoload: Bool) throws(BPFError) {
         let program = try check(bpf_object__find_program_by_name(pointer, name), "bpf_object__find_program_by_name(\(name))")
@@ -167,14 +181,6 @@ public struct BPFMap {
         try check(bpf_map_update_elem(fd, &key, &value, UInt64(BPF_ANY)), "bpf_map_update_elem")
     }
 
-    /// The value at `key` (`bpf_map_lookup_elem`), or `nil` when there is none.
-    public func lookup<Key: BitwiseCopyable, Value: BitwiseCopyable>(_ key: Key, as: Value.Type) -> Value? {
-        var key = key
-        let value = UnsafeMutablePointer<Value>.allocate(capacity: 1)
-        defer { value.deallocate() }
-        return bpf_map_lookup_elem(fd, &key, value) == 0 ? value.pointee : nil
-    }
-
     /// The per-CPU values at `key` of a per-CPU map, one for each possible CPU.
     public func lookupPerCPU<Key: BitwiseCopyable>(_ key: Key) throws(BPFError) -> [UInt64] {
         let cpus = libbpf_num_possible_cpus()
@@ -183,27 +189,6 @@ public struct BPFMap {
         var values = [UInt64](repeating: 0, count: Int(cpus))
         try check(bpf_map_lookup_elem(fd, &key, &values), "bpf_map_lookup_elem")
         return values
-    }
-
-    /// Removes `key` (`bpf_map_delete_elem`); a missing key is not an error.
-    public func delete<Key: BitwiseCopyable>(_ key: Key) throws(BPFError) {
-        var key = key
-        let result = bpf_map_delete_elem(fd, &key)
-        if result < 0, -result != ENOENT { throw BPFError(function: "bpf_map_delete_elem", code: -result, log: "") }
-    }
-
-    /// Every key (`bpf_map_get_next_key`), in the map's order.
-    public func keys<Key: BitwiseCopyable>(as: Key.Type) -> [Key] {
-        var keys: [Key] = []
-        let current = UnsafeMutablePointer<Key>.allocate(capacity: 1), next = UnsafeMutablePointer<Key>.allocate(capacity: 1)
-        defer { current.deallocate(); next.deallocate() }
-        var previous: UnsafeMutablePointer<Key>? = nil
-        while bpf_map_get_next_key(fd, previous, next) == 0 {
-            keys.append(next.pointee)
-            current.pointee = next.pointee
-            previous = current
-        }
-        return keys
     }
 }
 

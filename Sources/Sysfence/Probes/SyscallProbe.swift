@@ -38,7 +38,8 @@ public struct ProbeCounters: Hashable, Sendable, Codable {
 public final class SyscallProbe {
     private let object: BPFObject
     private let targets: BPFMap
-    private let membership: BPFMap
+    /// How many times the targets changed: the probe recomputes a cgroup's membership when it differs.
+    private var targetsGeneration: UInt32 = 0
     private let counters: BPFMap
     private let ringBuffer: BPFRingBuffer
     private var link: BPFLink?
@@ -57,7 +58,6 @@ public final class SyscallProbe {
         }
         do {
             targets = try object.map(named: "targets")
-            membership = try object.map(named: "membership")
             counters = try object.map(named: "counters")
             ringBuffer = try BPFRingBuffer(map: try object.map(named: "events"))
         } catch {
@@ -70,9 +70,8 @@ public final class SyscallProbe {
         do {
             for id in cgroupIDs { try targets.update(id, UInt8(1)) }
             // Cgroups already judged outside every target may now be inside one.
-            for id in membership.keys(as: UInt64.self) where membership.lookup(id, as: UInt8.self) == 0 {
-                try membership.delete(id)
-            }
+            targetsGeneration &+= 1
+            try object.setZeroInitializedData(targetsGeneration)
         } catch {
             throw ProbeObject.diagnose(error, doing: "adding targets")
         }
