@@ -15,6 +15,10 @@ struct HelpTests {
 
         SUBCOMMANDS:
           check                   Check policy files and summarise each valid one.
+          audit                   Stream the calls a policy would not allow, from
+                                  running containers or cgroups.
+          trace                   Stream every system call of running containers or
+                                  cgroups.
 
           See 'sysfence help <subcommand>' for detailed help.
 
