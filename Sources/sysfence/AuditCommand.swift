@@ -31,17 +31,7 @@ struct AuditCommand: Command {
     }
 
     func run(on console: Console) -> ExitStatus {
-        let policy: Policy, filter: SeccompFilter
-        do {
-            policy = try Policy(contentsOfFile: policyPath)
-            filter = try policy.compileFilter(table: .libseccomp)
-        } catch let error as DiagnosticsError {
-            for diagnostic in error.diagnostics { console.report(diagnostic, in: policyPath) }
-            return .failure
-        } catch {
-            console.report(Diagnostic(.error, at: nil, "\(error)"), in: policyPath)
-            return .failure
-        }
+        guard let (policy, filter) = PolicyInput.compile(policyPath, on: console) else { return .failure }
         return ProbeOptions.run(values, mode: .audit(filter, kill: kill), policy: policy, on: console)
     }
 }

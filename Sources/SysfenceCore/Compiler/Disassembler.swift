@@ -26,7 +26,7 @@ public struct Disassembler {
         let width = String(max(program.count - 1, 0)).count
         return program.indices.map { pc in
             let (text, comment) = render(program[pc], at: pc, context: contexts[pc])
-            let index = String(pc).leftPadded(to: width)
+            let index = String(pc).leftPadded(to: width, with: " ")
             return comment.isEmpty ? "\(index): \(text)" : "\(index): \(text.rightPadded(to: 28)) ; \(comment)"
         }
     }
@@ -135,6 +135,5 @@ public struct Disassembler {
 }
 
 extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
     func rightPadded(to width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
 }

@@ -10,6 +10,8 @@ public struct FilterStatistics: Codable, Sendable {
         public var syscalls: Int
         /// Syscalls whose verdict does not depend on their arguments.
         public var argumentFree: Int
+        /// The syscalls whose verdict does depend on their arguments, by name.
+        public var argumentDependent: [String]
         /// Of those, how many reach their verdict through `nr`/`arch` loads and constant jumps only.
         public var argumentFreeConstant: Int
         /// Argument-free allows, and how many of them the kernel caches.
@@ -33,7 +35,7 @@ public struct FilterStatistics: Codable, Sendable {
         arches = filter.decisions.arches.map { decisions in
             let arch = decisions.arch
             let auditArch = arch.auditArch
-            var figures = ArchFigures(arch: arch.rawValue, reachableInstructions: 0, syscalls: 0, argumentFree: 0, argumentFreeConstant: 0,
+            var figures = ArchFigures(arch: arch.rawValue, reachableInstructions: 0, syscalls: 0, argumentFree: 0, argumentDependent: [], argumentFreeConstant: 0,
                                       argumentFreeAllows: 0, cachedAllows: 0, weightedMeanPath: 0, longestSyscallPath: 0)
             var weightedSteps = 0.0, totalWeight = 0.0
             for (name, number) in table.syscalls(on: arch).map({ ($0.name, $0.number) })
@@ -46,7 +48,10 @@ public struct FilterStatistics: Codable, Sendable {
                 totalWeight += weight
                 figures.longestSyscallPath = max(figures.longestSyscallPath, steps)
                 let decision = decisions.decision(for: number)
-                guard decision.isArgumentFree else { continue }
+                guard decision.isArgumentFree else {
+                    figures.argumentDependent.append(name)
+                    continue
+                }
                 figures.argumentFree += 1
                 let constant = BPFEmulator.constantResult(program, arch: auditArch, nr: number)
                 if constant == decision.fallback.action.seccompReturnValue { figures.argumentFreeConstant += 1 }
