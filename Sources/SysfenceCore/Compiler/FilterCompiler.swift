@@ -139,7 +139,7 @@ struct FilterCompiler {
                 candidates.append((number, options.frequencies.weight(of: name)))
             }
         }
-        return Array(candidates.sorted { $0.weight > $1.weight }.prefix(16))
+        return Array(candidates.sorted { $0.weight > $1.weight }.prefix(6))
     }
 
     /// The decision-node id that decides one syscall.
@@ -235,6 +235,17 @@ struct FilterCompiler {
         case .leaf(let outcome):
             roots.append(outcome)
             blocks.append(Block(label: here, body: body, terminator: .goto(nodeLabels[outcome]!)))
+        case .chain(let singletons, let otherwise):
+            var current = here, body = body
+            for (index, singleton) in singletons.enumerated() {
+                let isLast = index == singletons.count - 1
+                let next = isLast ? nodeLabels[otherwise]! : label()
+                roots.append(singleton.outcome)
+                blocks.append(Block(label: current, body: body,
+                                    terminator: .branch(op: BPFOpcode.jeq, k: singleton.number, ifTrue: nodeLabels[singleton.outcome]!, ifFalse: next)))
+                (current, body) = (next, [])
+            }
+            roots.append(otherwise)
         case .split(let at, let below, let atOrAbove):
             let belowLabel = leafLabel(below, nodeLabels) ?? label()
             let aboveLabel = leafLabel(atOrAbove, nodeLabels) ?? label()
