@@ -37,7 +37,8 @@ extension LintContext {
                 let ints = names(withArgumentOf: .int32, on: wide)
                 let value = comparison.value
                 let fullWidth = comparison.width == .full && comparison.mask == .max
-                if fullWidth, !ints.isEmpty, value & 0x8000_0000 != 0, value >> 32 == 0 || value.isSignExtendedInt32 {
+                let isEquality = comparison.op == .equal || comparison.op == .notEqual
+                if fullWidth, isEquality, !ints.isEmpty, value & 0x8000_0000 != 0, value >> 32 == 0 || value.isSignExtendedInt32 {
                     let negative = -Int64(bitPattern: value | 0xFFFF_FFFF_0000_0000)
                     let how = value.isSignExtendedInt32
                         ? "only the sign-extended form of -\(negative); a caller that zero-extends it (0x\(String(value & 0xFFFF_FFFF, radix: 16))) gets past"

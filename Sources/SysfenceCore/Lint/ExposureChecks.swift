@@ -6,10 +6,11 @@ private struct Place: Hashable {
 
 extension LintContext {
     /// `dangerous-syscall` and `deny-list-gap`: dangerous syscalls that a rule, or the default
-    /// action, lets run without conditions; `clone` wherever a namespace flag gets through.
+    /// action, lets run without conditions; `clone` wherever a namespace flag gets through. The
+    /// syscalls the default action lets through make one finding, at the default action.
     func checkExposure(into findings: inout [Finding]) {
+        var gaps: [String] = []
         for name in SyscallFacts.dangerous.keys.sorted() {
-            let reason = SyscallFacts.dangerous[name]!
             var places: [Place] = []
             for decisions in program.arches {
                 guard let (number, decision) = decision(for: name, on: decisions.arch) else { continue }
@@ -23,19 +24,31 @@ extension LintContext {
             }
             for place in places {
                 if place.byDefault {
-                    findings.append(Finding(.denyListGap, at: place.location, subject: name,
-                                            "\(name) is not denied: the default action \(spell(policy.defaultAction)) lets it run, and it \(reason)"))
+                    gaps.append(name)
                 } else {
                     findings.append(Finding(.dangerousSyscall, at: place.location, subject: name,
-                                            "\(name) is allowed without conditions: it \(reason)"))
+                                            "\(name) is allowed without conditions: it \(SyscallFacts.dangerous[name]!)"))
                 }
             }
         }
-        checkCloneNamespaces(into: &findings)
+        for (place, flags) in cloneNamespaceExposure() {
+            if place.byDefault {
+                gaps.append("clone (with \(flags.joined(separator: ", ")))")
+            } else {
+                findings.append(Finding(.dangerousSyscall, at: place.location, subject: "clone",
+                                        "clone can create namespaces (\(flags.joined(separator: ", ")) \(flags.count == 1 ? "is" : "are") not checked): a user namespace opens privileged kernel code to an unprivileged process"))
+            }
+        }
+        if !gaps.isEmpty {
+            gaps.sort()
+            findings.append(Finding(.denyListGap, at: defaultLocation, subject: "default",
+                                    "the default action \(spell(policy.defaultAction)) lets \(gaps.count) dangerous syscall\(gaps.count == 1 ? "" : "s") run that no rule denies: \(gaps.joined(separator: ", "))"))
+        }
     }
 
-    /// The namespace flags that `clone` lets through, by the rule (or default) that lets them.
-    private func checkCloneNamespaces(into findings: inout [Finding]) {
+    /// The namespace flags that `clone` lets through, by the rule (or default) that lets them,
+    /// each shown by a call that gets through.
+    private func cloneNamespaceExposure() -> [(place: Place, flags: [String])] {
         var flagsByPlace: [(place: Place, flags: [String])] = []
         for decisions in program.arches {
             guard let (number, decision) = decision(for: "clone", on: decisions.arch) else { continue }
@@ -56,17 +69,7 @@ extension LintContext {
                 }
             }
         }
-        for item in flagsByPlace {
-            let flags = SyscallFacts.namespaceFlags.map(\.name).filter(item.flags.contains)
-            let what = "clone can create namespaces (\(flags.joined(separator: ", ")) \(flags.count == 1 ? "is" : "are") not checked)"
-            let why = "a user namespace opens privileged kernel code to an unprivileged process"
-            if item.place.byDefault {
-                findings.append(Finding(.denyListGap, at: item.place.location, subject: "clone",
-                                        "\(what): the default action \(spell(policy.defaultAction)) lets it run, and \(why)"))
-            } else {
-                findings.append(Finding(.dangerousSyscall, at: item.place.location, subject: "clone", "\(what); \(why)"))
-            }
-        }
+        return flagsByPlace.map { item in (item.place, SyscallFacts.namespaceFlags.map(\.name).filter(item.flags.contains)) }
     }
 
     /// `compat-arch`: a 32-bit ABI admitted next to the 64-bit one it is the compat layer of.
@@ -80,8 +83,11 @@ extension LintContext {
         }
     }
 
-    /// `enosys-probe`: a probed syscall failing with another errno than ENOSYS.
+    /// `enosys-probe`: a probed syscall failing with another errno than ENOSYS. The syscalls
+    /// that fail by the default action make one finding, at the default action.
     func checkProbedSyscalls(into findings: inout [Finding]) {
+        var byDefault: [String] = []
+        let enosys = "errno(\(errnoNames[SyscallFacts.enosys] ?? "ENOSYS"))"
         for name in SyscallFacts.probedForENOSYS.keys.sorted() {
             var places: [(place: Place, action: Action)] = []
             for decisions in program.arches {
@@ -92,14 +98,18 @@ extension LintContext {
                     if !places.contains(where: { $0.place == place }) { places.append((place, verdict.action)) }
                 }
             }
-            let fallback = SyscallFacts.probedForENOSYS[name]!
             for (place, action) in places {
-                let how = place.byDefault
-                    ? "\(name) falls to the default action \(spell(action))"
-                    : "\(name) fails with \(spell(action))"
-                findings.append(Finding(.enosysProbe, at: place.location, subject: name,
-                                        "\(how), but \(fallback) only on ENOSYS; allow it or return errno(\(errnoNames[SyscallFacts.enosys] ?? "ENOSYS"))"))
+                if place.byDefault {
+                    byDefault.append(name)
+                } else {
+                    findings.append(Finding(.enosysProbe, at: place.location, subject: name,
+                                            "\(name) fails with \(spell(action)), but \(SyscallFacts.probedForENOSYS[name]!) only on ENOSYS; return \(enosys)"))
+                }
             }
+        }
+        if !byDefault.isEmpty {
+            findings.append(Finding(.enosysProbe, at: defaultLocation, subject: "default",
+                                    "\(listText(byDefault)) \(byDefault.count == 1 ? "falls" : "fall") to the default action \(spell(policy.defaultAction)), but C libraries and runtimes fall back from \(byDefault.count == 1 ? "it" : "them") only on ENOSYS; allow \(byDefault.count == 1 ? "it" : "them") or return \(enosys)"))
         }
     }
 

@@ -26,17 +26,12 @@ public struct Linter: Sendable {
     public var errnoNames: [UInt16: String]
     /// With a baseline, every call the policy lets run and the baseline does not is reported.
     public var baseline: Policy?
-    /// The number of instructions a policy compiles to, or `nil` when it cannot be compiled; the
-    /// size rule runs only when this is given.
-    public var filterLength: (@Sendable (Policy) -> Int?)?
 
     /// A linter over `table`, naming errnos with `errnoNames`.
-    public init(table: SyscallTable, errnoNames: [UInt16: String] = [:], baseline: Policy? = nil,
-                filterLength: (@Sendable (Policy) -> Int?)? = nil) {
+    public init(table: SyscallTable, errnoNames: [UInt16: String] = [:], baseline: Policy? = nil) {
         self.table = table
         self.errnoNames = errnoNames
         self.baseline = baseline
-        self.filterLength = filterLength
     }
 
     /// Every finding for `policy`, ordered by place and rule.
@@ -54,9 +49,7 @@ public struct Linter: Sendable {
         context.checkCompatArches(into: &findings)
         context.checkProbedSyscalls(into: &findings)
         context.checkStartupSyscalls(into: &findings)
-        if let filterLength, let length = filterLength(policy) {
-            context.checkFilterLength(length, into: &findings)
-        }
+        context.checkFilterLength(context.compiledLength, into: &findings)
         if let baseline {
             context.checkBaseline(LintContext(policy: baseline, table: table, errnoNames: errnoNames, keys: keys),
                                   into: &findings)
@@ -145,6 +138,12 @@ struct LintContext {
     func spell(_ action: Action) -> String { action.spelling(errnoNames: errnoNames) }
 
     // MARK: Decisions
+
+    /// The number of instructions the policy compiles to, counted even past the kernel's limit.
+    var compiledLength: Int {
+        var compiler = FilterCompiler(decisions: program, table: table, options: CompileOptions())
+        return compiler.compile().count
+    }
 
     /// The decisions on `arch` for syscall `name`, when the policy admits the arch and it has the syscall.
     func decision(for name: String, on arch: Arch) -> (number: UInt32, decision: SyscallDecision)? {
