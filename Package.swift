@@ -24,13 +24,13 @@ let package = Package(
 
         // The library product: the core plus the wiring to the system (tables, YAML, kernel).
         .target(name: "Sysfence", dependencies: ["SysfenceCore", "Libseccomp", "YAML", "LinuxKernel"]),
-        .executableTarget(name: "sysfence", dependencies: ["Sysfence"]),
+        .executableTarget(name: "sysfence", dependencies: ["Sysfence", "LinuxKernel"]),
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
         .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),
         .testTarget(name: "SysfenceTests", dependencies: ["Sysfence", "YAML", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "LibseccompTests", dependencies: ["Libseccomp", "TestSupport"]),
-        .testTarget(name: "sysfenceTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "sysfenceTests", dependencies: ["sysfence", "TestSupport"]),
     ]
 )
