@@ -79,7 +79,7 @@ extension LintContext {
         ]
         for layer in layers where policy.arches.contains(layer.compat) && policy.arches.contains(layer.native) {
             findings.append(Finding(.compatArch, at: archesLocation, subject: layer.compat.rawValue,
-                                    "\(layer.name) is admitted next to \(layer.native): a \(layer.native) process can enter the kernel through it, with other syscall numbers and other kernel code; drop it unless the workload runs 32-bit code"))
+                                    "\(layer.name) is admitted next to \(layer.native): a 64-bit process can enter the kernel through it, with other syscall numbers and other kernel code; drop it unless the workload runs 32-bit code"))
         }
     }
 
@@ -115,7 +115,7 @@ extension LintContext {
 
     /// `startup-syscall-denied`: a syscall every process needs that no call gets through.
     func checkStartupSyscalls(into findings: inout [Finding]) {
-        var denials: [(place: Place, action: Action, name: String, arches: [Arch])] = []
+        var denials: [(place: Place, action: Action, names: [(name: String, arches: [Arch])])] = []
         for name in SyscallFacts.startupEssential {
             for decisions in program.arches {
                 guard let (number, decision) = decision(for: name, on: decisions.arch) else { continue }
@@ -123,18 +123,25 @@ extension LintContext {
                 guard verdicts.allSatisfy({ $0.action.deniesCall }) else { continue }
                 let place = Place(location: location(of: decision.fallback, number: number, on: decisions.arch),
                                   byDefault: decision.fallback.rule == nil)
-                if let index = denials.firstIndex(where: { $0.place == place && $0.name == name }) {
-                    denials[index].arches.append(decisions.arch)
+                let index = denials.firstIndex { $0.place == place } ?? {
+                    denials.append((place, decision.fallback.action, []))
+                    return denials.count - 1
+                }()
+                if let entry = denials[index].names.firstIndex(where: { $0.name == name }) {
+                    denials[index].names[entry].arches.append(decisions.arch)
                 } else {
-                    denials.append((place, decision.fallback.action, name, [decisions.arch]))
+                    denials[index].names.append((name, [decisions.arch]))
                 }
             }
         }
         for denial in denials {
+            let names = denial.names.map { item in
+                item.arches.count == program.arches.count ? item.name : "\(item.name) (on \(listText(item.arches.map(\.rawValue))))"
+            }
             let who = denial.place.byDefault ? "by the default action" : "by this rule"
-            let scope = denial.arches.count == program.arches.count ? "" : " on \(listText(denial.arches.map(\.rawValue)))"
-            findings.append(Finding(.startupSyscallDenied, at: denial.place.location, subject: denial.name,
-                                    "\(denial.name) is always denied\(scope) (\(spell(denial.action)) \(who)), but nearly every process needs it to start or exit"))
+            let verb = names.count == 1 ? "is" : "are"
+            findings.append(Finding(.startupSyscallDenied, at: denial.place.location, subject: denial.names.map(\.name).joined(separator: ","),
+                                    "\(listText(names)) \(verb) always denied (\(spell(denial.action)) \(who)), but nearly every process needs \(names.count == 1 ? "it" : "them") to start or exit"))
         }
     }
 

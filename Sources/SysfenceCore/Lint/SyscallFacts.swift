@@ -71,15 +71,11 @@ enum SyscallFacts {
         "clone3": "glibc's pthread_create, posix_spawn and fork fall back to clone",
         "faccessat2": "glibc's faccessat falls back to faccessat",
         "fchmodat2": "glibc's fchmodat with AT_SYMLINK_NOFOLLOW falls back to an O_PATH emulation",
-        "openat2": "runtimes such as runc and systemd fall back to openat",
-        "statx": "glibc's stat family on some arches and language runtimes fall back to fstatat",
-        "close_range": "glibc's closefrom and runtimes fall back to closing descriptors one by one",
-        "pidfd_open": "systemd and language runtimes fall back to signalling process ids",
-        "pidfd_send_signal": "systemd and language runtimes fall back to kill",
-        "copy_file_range": "coreutils and language runtimes fall back to read and write",
-        "getrandom": "C libraries and runtimes fall back to /dev/urandom",
-        "epoll_pwait2": "event loops fall back to epoll_pwait",
-        "futex_waitv": "runtimes fall back to futex",
+        "statx": "glibc's stat functions on 32-bit arches fall back to fstatat64",
+        "openat2": "container runtimes and systemd fall back to openat",
+        "close_range": "container runtimes and systemd fall back to closing descriptors one by one",
+        "pidfd_open": "systemd and process supervisors fall back to process ids",
+        "pidfd_send_signal": "systemd and process supervisors fall back to kill",
     ]
 
     /// The errno number of `ENOSYS`, the same on every arch sysfence supports.
