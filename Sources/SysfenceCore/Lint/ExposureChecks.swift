@@ -116,8 +116,8 @@ extension LintContext {
     /// `startup-syscall-denied`: a syscall every process needs that no call gets through.
     func checkStartupSyscalls(into findings: inout [Finding]) {
         var denials: [(place: Place, action: Action, names: [(name: String, arches: [Arch])])] = []
-        for name in SyscallFacts.startupEssential {
-            for decisions in program.arches {
+        for (name, essentialOn) in SyscallFacts.startupEssential {
+            for decisions in program.arches where essentialOn?.contains(decisions.arch) ?? true {
                 guard let (number, decision) = decision(for: name, on: decisions.arch) else { continue }
                 let verdicts = decision.branches.map(\.verdict) + [decision.fallback]
                 guard verdicts.allSatisfy({ $0.action.deniesCall }) else { continue }

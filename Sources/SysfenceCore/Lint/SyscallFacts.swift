@@ -84,10 +84,14 @@ enum SyscallFacts {
     // MARK: Syscalls every process needs
 
     /// Syscalls that nearly every process makes to start or to exit: the runtime's `execve`, the
-    /// dynamic loader's memory setup, the C library's thread and signal setup, and exit.
-    static let startupEssential: [String] = [
-        "execve", "brk", "mmap", "mmap2", "munmap", "mprotect", "arch_prctl", "set_tid_address",
-        "read", "write", "close", "rt_sigreturn", "exit", "exit_group",
+    /// dynamic loader's memory setup, the C library's thread and signal setup, and exit; with the
+    /// arches where the C library uses them (`nil`: every arch). 32-bit ABIs map memory with
+    /// `mmap2`; x86_64 sets up thread-local storage with `arch_prctl`, i386 with `set_thread_area`.
+    static let startupEssential: [(name: String, arches: Set<Arch>?)] = [
+        ("execve", nil), ("brk", nil), ("mmap", [.x86_64, .x32, .aarch64, .riscv64, .ppc64le, .s390x]),
+        ("mmap2", [.x86, .arm]), ("munmap", nil), ("mprotect", nil), ("arch_prctl", [.x86_64, .x32]),
+        ("set_thread_area", [.x86]), ("set_tid_address", nil), ("read", nil), ("write", nil), ("close", nil),
+        ("rt_sigreturn", nil), ("exit", nil), ("exit_group", nil),
     ]
 
     // MARK: Argument kinds
