@@ -27,7 +27,7 @@ public enum YAMLReader {
     public static func parse(bytes: [UInt8], file: String) throws(DiagnosticsError) -> YAMLNode? {
         do {
             let parser = try LibyamlParser(bytes: bytes)
-            var composer = Composer(file: file)
+            var composer = Composer(file: file, end: mark(atByteOffset: bytes.count, in: bytes))
             return try composer.document(from: parser)
         } catch let failure as LibyamlFailure {
             throw diagnostics(for: failure, bytes: bytes, file: file)
@@ -39,7 +39,8 @@ public enum YAMLReader {
     }
 
     private static func diagnostics(for failure: LibyamlFailure, bytes: [UInt8], file: String) -> DiagnosticsError {
-        let mark = failure.mark ?? failure.byteOffset.map { self.mark(atByteOffset: $0, in: bytes) } ?? LibyamlMark(line: 0, column: 0)
+        let end = self.mark(atByteOffset: bytes.count, in: bytes)
+        let mark = (failure.mark ?? failure.byteOffset.map { self.mark(atByteOffset: $0, in: bytes) } ?? end).clamped(to: end)
         var message = "invalid YAML: \(failure.problem)"
         if let context = failure.context, let contextMark = failure.contextMark {
             message += " (\(context) at \(contextMark.line + 1):\(contextMark.column + 1))"
@@ -62,6 +63,14 @@ public enum YAMLReader {
             index += 1
         }
         return LibyamlMark(line: line, column: column)
+    }
+}
+
+extension LibyamlMark {
+    /// The mark, or `end` when it lies beyond it: at the end of a file without a final newline
+    /// libyaml counts one more line, which editors do not show.
+    func clamped(to end: LibyamlMark) -> LibyamlMark {
+        line > end.line ? end : self
     }
 }
 
@@ -90,18 +99,25 @@ private struct Composer {
     }
 
     let file: String
+    /// The end of the input, where marks past it are moved.
+    let end: LibyamlMark
     private var open: [Open] = []
     private var anchors: [String: Built] = [:]
     private var aliasCount = 0
     private var aliasedNodes = 0
 
-    init(file: String) { self.file = file }
+    init(file: String, end: LibyamlMark) {
+        self.file = file
+        self.end = end
+    }
 
     mutating func document(from parser: LibyamlParser) throws -> YAMLNode? {
         var root: YAMLNode?
         var documents = 0
         while true {
-            let event = try parser.nextEvent()
+            var event = try parser.nextEvent()
+            event.start = event.start.clamped(to: end)
+            event.end = event.end.clamped(to: end)
             switch event.kind {
             case .streamStart, .documentEnd:
                 continue

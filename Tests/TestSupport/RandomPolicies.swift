@@ -49,7 +49,7 @@ public struct RandomPolicyGenerator {
         switch Int.random(in: 0..<8, using: &generator) {
         case 0: return .allow
         case 1: return .log
-        case 2: return .errno(UInt16.random(in: 1...4095, using: &generator))
+        case 2: return .errno(UInt16.random(in: 1...3999, using: &generator))
         case 3: return .trap
         case 4: return .trace(UInt16.random(in: 0...65535, using: &generator))
         case 5: return .killProcess
@@ -148,5 +148,43 @@ public struct RandomPolicyGenerator {
             }
         }
         return inputs
+    }
+}
+
+extension RandomPolicyGenerator {
+    /// A condition tree of any shape the model allows: nested and/or/not, masks, 32-bit views.
+    mutating func anyCondition(depth: Int = 0) -> Condition {
+        let choice = depth >= 3 ? 0 : Int.random(in: 0..<6, using: &generator)
+        switch choice {
+        case 1, 2:
+            let terms = (0..<Int.random(in: 2...3, using: &generator)).map { _ in anyCondition(depth: depth + 1) }
+            return choice == 1 ? .and(terms) : .or(terms)
+        case 3:
+            return .not(anyCondition(depth: depth + 1))
+        default:
+            let argument = Int.random(in: 0..<6, using: &generator)
+            let width: ArgumentWidth = Bool.random(using: &generator) ? .full : .low32
+            let mask = Int.random(in: 0..<4, using: &generator) == 0 ? value() : UInt64.max
+            let op = ComparisonOperator.allCases.randomElement(using: &generator)!
+            return .comparison(Comparison(argument: argument, width: width, mask: mask, op: op, value: value()))
+        }
+    }
+
+    /// A policy using everything the model has: overlapping rules with different actions, any
+    /// condition, per-rule arches, raw numbers, every arch combination.
+    public mutating func anyPolicy(rules: ClosedRange<Int> = 1...40) -> Policy {
+        let arches = Array(Arch.allCases.shuffled(using: &generator).prefix(Int.random(in: 1...4, using: &generator)))
+        let names = table.allNames.filter { name in arches.contains { table.number(of: name, on: $0) != nil } }
+        // A small pool, so rules overlap often.
+        let pool = (0..<12).map { _ in names.randomElement(using: &generator)! }
+        var policyRules: [Rule] = []
+        for _ in 0..<Int.random(in: rules, using: &generator) {
+            var syscalls: [SyscallSelector] = (0..<Int.random(in: 1...3, using: &generator)).map { _ in .name(pool.randomElement(using: &generator)!) }
+            if Int.random(in: 0..<10, using: &generator) == 0 { syscalls.append(.number(UInt32.random(in: 0...600, using: &generator))) }
+            let condition = Int.random(in: 0..<10, using: &generator) < 3 ? nil : anyCondition()
+            let ruleArches = Int.random(in: 0..<5, using: &generator) == 0 ? [arches.randomElement(using: &generator)!] : nil
+            policyRules.append(Rule(action: action(), syscalls: syscalls, condition: condition, arches: ruleArches))
+        }
+        return Policy(defaultAction: action(), arches: arches, badArchAction: action(), rules: policyRules)
     }
 }

@@ -46,18 +46,21 @@ public func runSysfence(_ arguments: [String], in directory: URL? = nil,
     try runProgram(TestPaths.sysfenceBinary, arguments, in: directory ?? TestPaths.packageRoot, environment: environment)
 }
 
-/// Runs a program with no standard input and collects everything it prints. Output goes through
-/// files rather than pipes, so a program that prints a lot cannot block on a full pipe.
-public func runProgram(_ executable: URL, _ arguments: [String], in directory: URL,
-                       environment: [String: String]? = nil) throws -> ProcessResult {
+/// Runs a program with `input` as its standard input and collects everything it prints. Input and
+/// output go through files rather than pipes, so neither side can block on a full pipe.
+public func runProgram(_ executable: URL, _ arguments: [String], in directory: URL = TestPaths.packageRoot,
+                       input: String = "", environment: [String: String]? = nil) throws -> ProcessResult {
     let scratch = try TemporaryDirectory()
     let outURL = scratch.url.appendingPathComponent("stdout")
     let errURL = scratch.url.appendingPathComponent("stderr")
     try Data().write(to: outURL)
     try Data().write(to: errURL)
+    let inURL = try scratch.write("stdin", input)
+    let stdin = try FileHandle(forReadingFrom: inURL)
     let out = try FileHandle(forWritingTo: outURL)
     let err = try FileHandle(forWritingTo: errURL)
     defer {
+        try? stdin.close()
         try? out.close()
         try? err.close()
     }
@@ -67,7 +70,7 @@ public func runProgram(_ executable: URL, _ arguments: [String], in directory: U
     process.arguments = arguments
     process.currentDirectoryURL = directory
     if let environment { process.environment = environment }
-    process.standardInput = FileHandle.nullDevice
+    process.standardInput = stdin
     process.standardOutput = out
     process.standardError = err
     try process.run()

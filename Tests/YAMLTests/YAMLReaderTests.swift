@@ -164,3 +164,10 @@ private func items(_ node: YAMLNode?) -> [YAMLNode] {
         #expect(failure(text) == ["2:34: nesting deeper than 64 levels"])
     }
 }
+
+@Suite struct YAMLReaderEndOfFileTests {
+    @Test func errorAtTheEndOfAFileWithoutFinalNewlineStaysOnItsLastLine() {
+        #expect(failure("a: [1, 2") == ["1:9: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at 1:4)"])
+        #expect(failure("a: [1, 2\n") == ["2:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at 1:4)"])
+    }
+}

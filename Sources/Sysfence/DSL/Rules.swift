@@ -123,12 +123,14 @@ public struct Notify: ActionRule {
 extension Action {
     /// `errno(code)` from any integer, such as Glibc's `Int32` `EPERM`; a code that does not
     /// fit in `UInt16` becomes 65535, which `Policy.validate()` reports as out of range.
+    @_disfavoredOverload
     public static func errno<T: BinaryInteger>(_ code: T) -> Action {
         let code: UInt16 = UInt16(exactly: code) ?? .max
         return Action.errno(code)
     }
 
     /// `trace(data)` from any integer; data that does not fit in `UInt16` becomes 65535.
+    @_disfavoredOverload
     public static func trace<T: BinaryInteger>(_ data: T) -> Action {
         let data: UInt16 = UInt16(exactly: data) ?? .max
         return Action.trace(data)

@@ -110,7 +110,7 @@ private func example(_ name: String) throws -> Policy {
 
     @Test func validateReportsProblemsAtTheDSLCall() throws {
         let line = #line + 2
-        let policy = Policy(default: .errno(-1)) {
+        let policy = Policy(default: .errno(Int32(-1))) {
             Allow("read", "opne")
             Rule(.errno(5000), "write")
         }
