@@ -15,6 +15,7 @@ struct HelpTests {
 
         SUBCOMMANDS:
           check                   Check policy files and summarise each valid one.
+          lint                    Find weak, broken and dangerous rules in policy files.
 
           See 'sysfence help <subcommand>' for detailed help.
 
