@@ -30,18 +30,16 @@ extension LintContext {
         for (index, rule) in policy.rules.enumerated() {
             var dead: [(entry: Int, shadowed: Bool, deciders: Set<Int>)] = []
             for entry in rule.syscalls.indices where !outcomes[index][entry].isEmpty {
-                var shadowed = false, deciders = Set<Int>(), isDead = true
+                // Shadowed on one arch is shadowed: the action the rule gives never happens there.
+                var isDead = true, sameAction = Set<Int>(), otherAction = Set<Int>()
                 for outcome in outcomes[index][entry] {
                     switch outcome {
                     case .live: isDead = false
-                    case .redundant(let rules): deciders.formUnion(rules)
-                    case .shadowed(let rules):
-                        if !shadowed { deciders = [] }
-                        shadowed = true
-                        deciders.formUnion(rules)
+                    case .redundant(let rules): sameAction.formUnion(rules)
+                    case .shadowed(let rules): otherAction.formUnion(rules)
                     }
                 }
-                if isDead { dead.append((entry, shadowed, deciders)) }
+                if isDead { dead.append((entry, !otherAction.isEmpty, otherAction.isEmpty ? sameAction : otherAction)) }
             }
             guard !dead.isEmpty else { continue }
             let checked = rule.syscalls.indices.filter { !outcomes[index][$0].isEmpty }
