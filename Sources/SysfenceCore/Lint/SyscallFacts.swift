@@ -183,7 +183,7 @@ enum SyscallFacts {
         "close_range": "iii", "process_madvise": "iplii", "mount_setattr": "ipipl",
         "landlock_create_ruleset": "pli", "landlock_add_rule": "iipi", "landlock_restrict_self": "ii",
         "memfd_secret": "i", "process_mrelease": "ii", "futex_waitv": "piipi", "cachestat": "ippi",
-        "statmount": "ppli", "listmount": "ppli", "mseal": "lll", "socketcall": "ip",
+        "socketcall": "ip",
     ]
 
     /// Signatures that differ from the 64-bit order on some arches.
