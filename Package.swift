@@ -28,7 +28,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),
         .testTarget(name: "SysfenceCoreTests", dependencies: ["SysfenceCore", "TestSupport"]),
-        .testTarget(name: "SysfenceTests", dependencies: ["Sysfence", "YAML", "TestSupport"], exclude: ["Resources"]),
+        .testTarget(name: "SysfenceTests", dependencies: ["Sysfence", "YAML", "Libseccomp", "LinuxKernel", "TestSupport"],
+                    exclude: ["Resources"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "LibseccompTests", dependencies: ["Libseccomp", "TestSupport"]),
         .testTarget(name: "sysfenceTests", dependencies: ["sysfence", "TestSupport"]),

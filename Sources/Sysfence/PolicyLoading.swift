@@ -43,12 +43,9 @@ extension Policy {
         if !problems.isEmpty { throw DiagnosticsError(problems) }
     }
 
-    /// The system's reason for a failed read, without Foundation's wrapping.
-    private static func reason(_ error: Error) -> String {
-        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
-            return String(cString: strerror(code.rawValue))
-        }
-        return error.localizedDescription
+    /// The system's reason for a failed read ("No such file or directory"), without Foundation's wrapping.
+    private static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error
+        return underlying.flatMap { ($0 as NSError).localizedFailureReason } ?? error.localizedDescription
     }
 }

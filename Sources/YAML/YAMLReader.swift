@@ -25,16 +25,19 @@ public enum YAMLReader {
     /// The document in `bytes` (UTF-8, or UTF-16 with a byte-order mark), or `nil` when there
     /// is none. Invalid UTF-8 is reported at the line and column of the offending byte.
     public static func parse(bytes: [UInt8], file: String) throws(DiagnosticsError) -> YAMLNode? {
+        let parser: LibyamlParser
         do {
-            let parser = try LibyamlParser(bytes: bytes)
-            var composer = Composer(file: file, end: mark(atByteOffset: bytes.count, in: bytes))
-            return try composer.document(from: parser)
-        } catch let failure as LibyamlFailure {
-            throw diagnostics(for: failure, bytes: bytes, file: file)
-        } catch let error as DiagnosticsError {
-            throw error
+            parser = try LibyamlParser(bytes: bytes)
         } catch {
-            throw DiagnosticsError(at: SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(error)")
+            throw diagnostics(for: error, bytes: bytes, file: file)
+        }
+        var composer = Composer(file: file, end: mark(atByteOffset: bytes.count, in: bytes))
+        return try composer.document { () throws(DiagnosticsError) -> LibyamlEvent in
+            do throws(LibyamlFailure) {
+                return try parser.nextEvent()
+            } catch {
+                throw diagnostics(for: error, bytes: bytes, file: file)
+            }
         }
     }
 
@@ -111,11 +114,12 @@ private struct Composer {
         self.end = end
     }
 
-    mutating func document(from parser: LibyamlParser) throws -> YAMLNode? {
+    /// The document of the events `nextEvent` yields, up to the end of the stream.
+    mutating func document(events nextEvent: () throws(DiagnosticsError) -> LibyamlEvent) throws(DiagnosticsError) -> YAMLNode? {
         var root: YAMLNode?
         var documents = 0
         while true {
-            var event = try parser.nextEvent()
+            var event = try nextEvent()
             event.start = event.start.clamped(to: end)
             event.end = event.end.clamped(to: end)
             switch event.kind {

@@ -40,3 +40,35 @@ func resourceFiles(_ folder: String) throws -> [URL] {
         #expect(!policy.rules.isEmpty)
     }
 }
+
+@Suite struct PolicyReadingTests {
+    @Test func unreadableFileIsADiagnostic() {
+        #expect {
+            try Policy(contentsOfFile: "/nonexistent/policy.yaml")
+        } throws: { error in
+            (error as? DiagnosticsError)?.description == "error: cannot read '/nonexistent/policy.yaml': No such file or directory"
+        }
+        #expect {
+            try Policy(contentsOfFile: "/")
+        } throws: { error in
+            (error as? DiagnosticsError)?.description == "error: cannot read '/': Is a directory"
+        }
+    }
+
+    @Test func textAndFileGiveTheSamePolicy() throws {
+        let file = try resourceFiles("examples")[0]
+        let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+        let fromText = try Policy(yaml: text, file: "inline.yaml")
+        #expect(fromText == (try Policy(contentsOfFile: file.path)))
+        #expect(fromText.sourceFile == "inline.yaml")
+        #expect(fromText.rules.first?.source?.rule.file == "inline.yaml")
+    }
+
+    @Test func diagnosticsNameTheGivenFile() {
+        #expect {
+            try Policy(yaml: "sysfence: 1\ndefault: allow\nrules:\n  - allow: opne\n", file: "web.yaml")
+        } throws: { error in
+            (error as? DiagnosticsError)?.description == "web.yaml:4:12: error: unknown syscall 'opne' (did you mean 'open'?)"
+        }
+    }
+}

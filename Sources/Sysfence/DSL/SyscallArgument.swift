@@ -4,7 +4,7 @@
 /// `(arg(0) & CLONE_NEWUSER) == 0`, `arg(1).in(O_RDONLY, O_WRONLY)`. Constants are any
 /// `BinaryInteger`; negative ones are taken as 64-bit two's complement, so Glibc's `Int32`
 /// constants and `AT_FDCWD` (-100) work as written.
-public struct Argument: Hashable, Sendable {
+public struct SyscallArgument: Sendable {
     /// The argument's index, 0 to 5.
     public var index: Int
     /// Whether the whole register or its low 32 bits are read.
@@ -36,47 +36,47 @@ public struct Argument: Hashable, Sendable {
     public func notIn<T: BinaryInteger>(_ values: [T]) -> Condition { .allOf(values.map { comparison(.notEqual, $0) }) }
 
     /// The argument with only the bits of `mask` kept: `(arg & mask) == value`.
-    public static func & <T: BinaryInteger>(argument: Argument, mask: T) -> Argument {
+    public static func & <T: BinaryInteger>(argument: SyscallArgument, mask: T) -> SyscallArgument {
         var masked = argument
         masked.mask &= UInt64(truncatingIfNeeded: mask)
         return masked
     }
 
     /// The argument with only the bits of `mask` kept: `(mask & arg) == value`.
-    public static func & <T: BinaryInteger>(mask: T, argument: Argument) -> Argument { argument & mask }
+    public static func & <T: BinaryInteger>(mask: T, argument: SyscallArgument) -> SyscallArgument { argument & mask }
 
     /// `argument == value`
-    public static func == <T: BinaryInteger>(argument: Argument, value: T) -> Condition { argument.comparison(.equal, value) }
+    public static func == <T: BinaryInteger>(argument: SyscallArgument, value: T) -> Condition { argument.comparison(.equal, value) }
     /// `argument != value`
-    public static func != <T: BinaryInteger>(argument: Argument, value: T) -> Condition { argument.comparison(.notEqual, value) }
+    public static func != <T: BinaryInteger>(argument: SyscallArgument, value: T) -> Condition { argument.comparison(.notEqual, value) }
     /// `argument < value`, unsigned.
-    public static func < <T: BinaryInteger>(argument: Argument, value: T) -> Condition { argument.comparison(.less, value) }
+    public static func < <T: BinaryInteger>(argument: SyscallArgument, value: T) -> Condition { argument.comparison(.less, value) }
     /// `argument <= value`, unsigned.
-    public static func <= <T: BinaryInteger>(argument: Argument, value: T) -> Condition { argument.comparison(.lessOrEqual, value) }
+    public static func <= <T: BinaryInteger>(argument: SyscallArgument, value: T) -> Condition { argument.comparison(.lessOrEqual, value) }
     /// `argument > value`, unsigned.
-    public static func > <T: BinaryInteger>(argument: Argument, value: T) -> Condition { argument.comparison(.greater, value) }
+    public static func > <T: BinaryInteger>(argument: SyscallArgument, value: T) -> Condition { argument.comparison(.greater, value) }
     /// `argument >= value`, unsigned.
-    public static func >= <T: BinaryInteger>(argument: Argument, value: T) -> Condition { argument.comparison(.greaterOrEqual, value) }
+    public static func >= <T: BinaryInteger>(argument: SyscallArgument, value: T) -> Condition { argument.comparison(.greaterOrEqual, value) }
 
     /// `value == argument`
-    public static func == <T: BinaryInteger>(value: T, argument: Argument) -> Condition { argument == value }
+    public static func == <T: BinaryInteger>(value: T, argument: SyscallArgument) -> Condition { argument == value }
     /// `value != argument`
-    public static func != <T: BinaryInteger>(value: T, argument: Argument) -> Condition { argument != value }
+    public static func != <T: BinaryInteger>(value: T, argument: SyscallArgument) -> Condition { argument != value }
     /// `value < argument`, unsigned.
-    public static func < <T: BinaryInteger>(value: T, argument: Argument) -> Condition { argument > value }
+    public static func < <T: BinaryInteger>(value: T, argument: SyscallArgument) -> Condition { argument > value }
     /// `value <= argument`, unsigned.
-    public static func <= <T: BinaryInteger>(value: T, argument: Argument) -> Condition { argument >= value }
+    public static func <= <T: BinaryInteger>(value: T, argument: SyscallArgument) -> Condition { argument >= value }
     /// `value > argument`, unsigned.
-    public static func > <T: BinaryInteger>(value: T, argument: Argument) -> Condition { argument < value }
+    public static func > <T: BinaryInteger>(value: T, argument: SyscallArgument) -> Condition { argument < value }
     /// `value >= argument`, unsigned.
-    public static func >= <T: BinaryInteger>(value: T, argument: Argument) -> Condition { argument <= value }
+    public static func >= <T: BinaryInteger>(value: T, argument: SyscallArgument) -> Condition { argument <= value }
 }
 
 /// Syscall argument `index` (0 to 5) as a 64-bit unsigned value.
-public func arg(_ index: Int) -> Argument { Argument(index: index) }
+public func arg(_ index: Int) -> SyscallArgument { SyscallArgument(index: index) }
 
 /// The low 32 bits of an argument; a constant compared with it is taken modulo 2^32.
-public func u32(_ argument: Argument) -> Argument {
+public func u32(_ argument: SyscallArgument) -> SyscallArgument {
     var low = argument
     low.width = .low32
     return low
