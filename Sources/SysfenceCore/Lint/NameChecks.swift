@@ -1,8 +1,11 @@
 extension LintContext {
     /// `unknown-syscall`, `syscall-not-on-arch` and `duplicate-syscall`: what each entry names.
+    /// The entries of a rule that only some of its arches lack make one note per set of arches,
+    /// at the first of them: profiles written for several arches have many.
     func checkNames(into findings: inout [Finding]) {
         for (index, rule) in policy.rules.enumerated() {
             let arches = policy.arches(of: rule)
+            var partlyMissing: [(arches: [Arch], entries: [Int])] = []
             for (entry, selector) in rule.syscalls.enumerated() {
                 let location = entryLocation(index, entry)
                 if let first = duplicatedEntry(entry, of: rule) {
@@ -19,15 +22,21 @@ extension LintContext {
                     continue
                 }
                 let missing = arches.filter { table.number(of: name, on: $0) == nil }
-                guard !missing.isEmpty else { continue }
-                let missingText = listText(missing.map(\.rawValue))
+                if missing.isEmpty { continue }
                 if missing.count == arches.count {
                     findings.append(Finding(.syscallNotOnArch, severity: .warning, at: location, subject: name,
-                                            "\(name) does not exist on \(missingText), so this entry never applies"))
+                                            "\(name) does not exist on \(listText(missing.map(\.rawValue))), so this entry never applies"))
+                } else if let group = partlyMissing.firstIndex(where: { $0.arches == missing }) {
+                    partlyMissing[group].entries.append(entry)
                 } else {
-                    findings.append(Finding(.syscallNotOnArch, at: location, subject: name,
-                                            "\(name) does not exist on \(missingText); the entry applies on the other arches only"))
+                    partlyMissing.append((missing, [entry]))
                 }
+            }
+            for group in partlyMissing {
+                let names = group.entries.map { "\(rule.syscalls[$0])" }
+                let (verb, what) = names.count == 1 ? ("does", "the entry applies") : ("do", "these entries apply")
+                findings.append(Finding(.syscallNotOnArch, at: entryLocation(index, group.entries[0]), subject: names.joined(separator: ","),
+                                        "\(listText(names)) \(verb) not exist on \(listText(group.arches.map(\.rawValue))); \(what) on the other arches only"))
             }
         }
     }

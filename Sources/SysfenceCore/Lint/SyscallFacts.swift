@@ -27,7 +27,7 @@ enum SyscallFacts {
         add(["unshare"], "creates namespaces; a user namespace opens privileged kernel code to an unprivileged process")
         add(["setns"], "joins the namespaces of another process")
         add(["clone3"], "takes its flags from memory a seccomp filter cannot read, so namespace creation cannot be checked")
-        add(["keyctl", "add_key", "request_key"], "the kernel keyring is not namespaced: keys are shared with the host and other containers")
+        add(["keyctl", "add_key", "request_key"], "reaches the kernel keyring, which is not namespaced: keys are shared with the host and other containers")
         add(["kexec_load", "kexec_file_load"], "loads a new kernel to boot into")
         add(["init_module", "finit_module", "delete_module", "create_module"], "loads or unloads kernel modules")
         add(["open_by_handle_at"], "opens files by handle, past the mount namespace (the container escape known as 'shocker')")
