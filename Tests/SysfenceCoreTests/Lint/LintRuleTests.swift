@@ -32,6 +32,17 @@ import Testing
         #expect(findings[2].message == "arch_prctl does not exist on aarch64, so this entry never applies")
     }
 
+    @Test func entriesMissingOnTheSameArchesMakeOneNote() {
+        let policy = lintPolicy(default: .errno(38), arches: [.x86_64, .aarch64], [
+            TestRule(.allow, ["execve", "brk", "mmap", "munmap", "mprotect", "set_tid_address", "read", "write", "close",
+                              "rt_sigreturn", "exit", "exit_group", "open", "arch_prctl"]),
+        ])
+        let findings = lintFindings(policy)
+        #expect(placed(findings) == [Placed("syscall-not-on-arch", 10)])
+        #expect(findings[0].location.column == 80)
+        #expect(findings[0].message == "open and arch_prctl do not exist on aarch64; these entries apply on the other arches only")
+    }
+
     @Test func duplicateEntriesByNameAndNumber() {
         let policy = lintPolicy(default: .errno(38), [startupAllow, TestRule(.allow, ["getpid", "futex", "getpid", "202"])])
         let findings = lintFindings(policy)
