@@ -51,14 +51,8 @@ struct LintCommand: Command {
     func run(on console: Console) -> ExitStatus {
         var baselinePolicy: Policy?
         if let baseline {
-            do {
-                baselinePolicy = try Policy(contentsOfFile: baseline)
-            } catch {
-                for diagnostic in (error as? DiagnosticsError)?.diagnostics ?? [Diagnostic(.error, at: nil, "\(error)")] {
-                    console.report(diagnostic, in: baseline)
-                }
-                return .failure
-            }
+            guard let policy = PolicyInput.load(baseline, on: console) else { return .failure }
+            baselinePolicy = policy
         }
         let report = LintReport(linting: files, with: Linter(baseline: baselinePolicy))
         switch format {

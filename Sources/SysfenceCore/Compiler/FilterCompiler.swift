@@ -21,8 +21,11 @@ public struct SeccompFilter: Sendable {
 
 extension Policy {
     /// Compiles the policy into a classic-BPF seccomp program.
-    /// Throws when the program would exceed the kernel's limit of 4,096 instructions.
+    /// Throws when the policy has problems (`problems(syscalls:)`) or the program would exceed
+    /// the kernel's limit of 4,096 instructions.
     public func compileFilter(table: SyscallTable, options: CompileOptions = CompileOptions()) throws(DiagnosticsError) -> SeccompFilter {
+        let problems = problems(syscalls: table)
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
         let decisions = DecisionProgram(policy: self, table: table)
         var compiler = FilterCompiler(decisions: decisions, table: table, options: options)
         let instructions = compiler.compile()
