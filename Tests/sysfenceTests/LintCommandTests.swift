@@ -109,7 +109,7 @@ struct LintCommandTests {
         let result = try runSysfence(["lint", "--baseline", "missing.yaml", "clean.yaml"], in: directory.url)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "missing.yaml: error: no such file or directory\n"))
+        #expect(result.stderr == "missing.yaml: error: no such file or directory\n")
     }
 
     @Test("usage errors", arguments: [
