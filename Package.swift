@@ -31,6 +31,8 @@ let package = Package(
                 resources: [.copy("Resources/syscall-frequencies.tsv")], plugins: ["BPFProbes"]),
         .executableTarget(name: "sysfence", dependencies: ["Sysfence", "LinuxKernel"]),
         // Not a test: per-syscall cost and event throughput of the eBPF probes (run as root).
+        // Not a test: the compiler against libseccomp on the same rules.
+        .executableTarget(name: "bench-compiler", dependencies: ["Sysfence", "Libseccomp"], path: "bench/compiler"),
         .executableTarget(name: "bench-probes", dependencies: ["Sysfence", "BPFLoader"], path: "bench/probes"),
 
         .target(name: "TestSupport", dependencies: ["Sysfence", "Libseccomp"], path: "Tests/TestSupport"),

@@ -40,7 +40,7 @@ struct ProbeTests {
             let policy = generator.policy()
             let inputs = generator.inputs(for: policy, argumentVectors: 6)
             var programs = [try policy.compileFilter(table: table).instructions]
-            if let reference = try? LibseccompReference.program(for: policy) { programs.append(reference) }
+            if let reference = try? SeccompContext(expressing: policy).exportBPF() { programs.append(reference) }
             for program in programs {
                 for verdictTable in [true, false] {
                     let decider = try EBPFSeccompDecider(program: program, verdictTable: verdictTable)
