@@ -9,7 +9,7 @@ extension Linter {
     /// - Parameter baseline: with a baseline, every call a policy lets run and the baseline does
     ///   not is reported (`baseline-exceeded`).
     public init(baseline: Policy? = nil) {
-        self.init(table: .libseccomp, errnoNames: ConstantTable.system.errnoNames, baseline: baseline)
+        self.init(table: .libseccomp, errnoNames: ConstantTable.system.errnoNames, baseline: baseline, compileOptions: .recommended)
     }
 
     /// Every finding for one policy file (YAML, format 1).

@@ -26,12 +26,16 @@ public struct Linter: Sendable {
     public var errnoNames: [UInt16: String]
     /// With a baseline, every call the policy lets run and the baseline does not is reported.
     public var baseline: Policy?
+    /// How the filter is compiled for `filter-too-large`: as `sysfence compile` compiles it.
+    public var compileOptions: CompileOptions
 
     /// A linter over `table`, naming errnos with `errnoNames`.
-    public init(table: SyscallTable, errnoNames: [UInt16: String] = [:], baseline: Policy? = nil) {
+    public init(table: SyscallTable, errnoNames: [UInt16: String] = [:], baseline: Policy? = nil,
+                compileOptions: CompileOptions = CompileOptions()) {
         self.table = table
         self.errnoNames = errnoNames
         self.baseline = baseline
+        self.compileOptions = compileOptions
     }
 
     /// Every finding for `policy`, ordered by place and rule.
@@ -49,7 +53,7 @@ public struct Linter: Sendable {
         context.checkCompatArches(into: &findings)
         context.checkProbedSyscalls(into: &findings)
         context.checkStartupSyscalls(into: &findings)
-        context.checkFilterLength(context.compiledLength, into: &findings)
+        context.checkFilterLength(context.compiledLength(compileOptions), into: &findings)
         if let baseline {
             context.checkBaseline(LintContext(policy: baseline, table: table, errnoNames: errnoNames, keys: keys),
                                   into: &findings)
@@ -140,8 +144,8 @@ struct LintContext {
     // MARK: Decisions
 
     /// The number of instructions the policy compiles to, counted even past the kernel's limit.
-    var compiledLength: Int {
-        var compiler = FilterCompiler(decisions: program, table: table, options: CompileOptions())
+    func compiledLength(_ options: CompileOptions) -> Int {
+        var compiler = FilterCompiler(decisions: program, table: table, options: options)
         return compiler.compile().count
     }
 
