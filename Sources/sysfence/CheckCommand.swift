@@ -26,29 +26,13 @@ struct CheckCommand: Command {
     func run(on console: Console) -> ExitStatus {
         var status = ExitStatus.success
         for path in paths {
-            do {
-                try Self.checkReadable(path)
-                let policy = try Policy(contentsOfFile: path)
-                print(PolicySummary(policy), of: path, on: console.out)
-            } catch let error as DiagnosticsError {
-                for diagnostic in error.diagnostics { console.report(diagnostic, in: path) }
+            guard let policy = PolicyInput.load(path, on: console) else {
                 status = .failure
-            } catch {
-                console.report(Diagnostic(.error, at: nil, "\(error)"), in: path)
-                status = .failure
+                continue
             }
+            print(PolicySummary(policy), of: path, on: console.out)
         }
         return status
-    }
-
-    /// Fails, naming no place in the file, when the path is not a readable regular file.
-    private static func checkReadable(_ path: String) throws(DiagnosticsError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DiagnosticsError(at: nil, "no such file or directory")
-        }
-        if isDirectory.boolValue { throw DiagnosticsError(at: nil, "is a directory") }
-        if !FileManager.default.isReadableFile(atPath: path) { throw DiagnosticsError(at: nil, "permission denied") }
     }
 
     private func print(_ summary: PolicySummary, of path: String, on stream: Console.Stream) {

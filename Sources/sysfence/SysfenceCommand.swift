@@ -7,6 +7,7 @@ enum SysfenceCommand: CommandNode {
             name: "sysfence",
             abstract: "Check seccomp policies for containers.",
             version: sysfenceVersion,
-            subcommands: [CheckCommand.self, RunCommand.self])
+            subcommands: [CheckCommand.self, LintCommand.self, CompileCommand.self, SimulateCommand.self, AuditCommand.self,
+                          TraceCommand.self, RunCommand.self])
     }
 }

@@ -171,18 +171,21 @@ extension RandomPolicyGenerator {
     }
 
     /// A policy using everything the model has: overlapping rules with different actions, any
-    /// condition, per-rule arches, raw numbers, every arch combination.
-    public mutating func anyPolicy(rules: ClosedRange<Int> = 1...40) -> Policy {
-        let arches = Array(Arch.allCases.shuffled(using: &generator).prefix(Int.random(in: 1...4, using: &generator)))
+    /// condition, per-rule arches, raw numbers; on `arches`, or on a random combination.
+    public mutating func anyPolicy(rules: ClosedRange<Int> = 1...40, arches given: [Arch]? = nil) -> Policy {
+        let arches = given ?? Array(Arch.allCases.shuffled(using: &generator).prefix(Int.random(in: 1...4, using: &generator)))
         let names = table.allNames.filter { name in arches.contains { table.number(of: name, on: $0) != nil } }
         // A small pool, so rules overlap often.
         let pool = (0..<12).map { _ in names.randomElement(using: &generator)! }
         var policyRules: [Rule] = []
         for _ in 0..<Int.random(in: rules, using: &generator) {
-            var syscalls: [SyscallSelector] = (0..<Int.random(in: 1...3, using: &generator)).map { _ in .name(pool.randomElement(using: &generator)!) }
-            if Int.random(in: 0..<10, using: &generator) == 0 { syscalls.append(.number(UInt32.random(in: 0...600, using: &generator))) }
-            let condition = Int.random(in: 0..<10, using: &generator) < 3 ? nil : anyCondition()
             let ruleArches = Int.random(in: 0..<5, using: &generator) == 0 ? [arches.randomElement(using: &generator)!] : nil
+            // A name must exist on at least one of the rule's arches.
+            let usable = pool.filter { name in (ruleArches ?? arches).contains { table.number(of: name, on: $0) != nil } }
+            var syscalls: [SyscallSelector] = (0..<Int.random(in: 1...3, using: &generator)).compactMap { _ in usable.randomElement(using: &generator).map(SyscallSelector.name) }
+            if Int.random(in: 0..<10, using: &generator) == 0 { syscalls.append(.number(UInt32.random(in: 0...600, using: &generator))) }
+            guard !syscalls.isEmpty else { continue }
+            let condition = Int.random(in: 0..<10, using: &generator) < 3 ? nil : anyCondition()
             policyRules.append(Rule(action: action(), syscalls: syscalls, condition: condition, arches: ruleArches))
         }
         return Policy(defaultAction: action(), arches: arches, badArchAction: action(), rules: policyRules)

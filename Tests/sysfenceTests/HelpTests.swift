@@ -15,6 +15,14 @@ struct HelpTests {
 
         SUBCOMMANDS:
           check                   Check policy files and summarise each valid one.
+          lint                    Find weak, broken and dangerous rules in policy files.
+          compile                 Compile a policy into a seccomp filter.
+          simulate                Show the verdict a policy or a compiled filter gives
+                                  one system call.
+          audit                   Stream the calls a policy would not allow, from
+                                  running containers or cgroups.
+          trace                   Stream every system call of running containers or
+                                  cgroups.
 
           See 'sysfence help <subcommand>' for detailed help.
 

@@ -21,8 +21,11 @@ public struct SeccompFilter: Sendable {
 
 extension Policy {
     /// Compiles the policy into a classic-BPF seccomp program.
-    /// Throws when the program would exceed the kernel's limit of 4,096 instructions.
+    /// Throws when the policy has problems (`problems(syscalls:)`) or the program would exceed
+    /// the kernel's limit of 4,096 instructions.
     public func compileFilter(table: SyscallTable, options: CompileOptions = CompileOptions()) throws(DiagnosticsError) -> SeccompFilter {
+        let problems = problems(syscalls: table)
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
         let decisions = DecisionProgram(policy: self, table: table)
         var compiler = FilterCompiler(decisions: decisions, table: table, options: options)
         let instructions = compiler.compile()
@@ -136,7 +139,7 @@ struct FilterCompiler {
                 candidates.append((number, options.frequencies.weight(of: name)))
             }
         }
-        return Array(candidates.sorted { $0.weight > $1.weight }.prefix(16))
+        return Array(candidates.sorted { $0.weight > $1.weight }.prefix(6))
     }
 
     /// The decision-node id that decides one syscall.
@@ -170,7 +173,10 @@ struct FilterCompiler {
             current = next
         }
 
-        // Number dispatch per section.
+        // Number dispatch per section; in a program short enough for every jump to reach the
+        // shared returns at its end, no subtree needs returns of its own.
+        let estimatedLength = sections.reduce(nodes.count) { $0 + $1.dispatch.hot.count + Self.size(of: $1.dispatch.tree) }
+        let needsIslands = estimatedLength > Self.returnIslandReach
         var roots: [Int] = []
         for (section, entry) in zip(sections, sectionLabels) {
             current = entry
@@ -183,7 +189,8 @@ struct FilterCompiler {
                 body = []
                 current = next
             }
-            emit(section.dispatch.tree, at: current, body: body, into: &blocks, nodeLabels: nodeLabels, roots: &roots)
+            emit(section.dispatch.tree, at: current, body: body, into: &blocks, targets: nodeLabels,
+                 localReturns: needsIslands ? nil : [], roots: &roots)
         }
 
         // Decision diagrams in reverse postorder (a node's false side right after it), then returns.
@@ -225,31 +232,86 @@ struct FilterCompiler {
         return blocks
     }
 
-    /// Emits a search tree: each split is a `JGE`, its lower side laid out right after it.
+    /// Instructions a subtree may take before its returns are copied right after it, so that its
+    /// jumps to them stay within the 255 a conditional jump reaches.
+    static let returnIslandReach = 200
+
+    /// Emits a search tree: each split is a `JGE`, its lower side laid out right after it. The
+    /// first subtree small enough gets its own copies of the returns it uses, placed after it.
     private mutating func emit(_ tree: SearchTree, at here: Label, body: [BPFInstruction], into blocks: inout [Block],
-                               nodeLabels: [Int: Label], roots: inout [Int]) {
+                               targets: [Int: Label], localReturns: Set<Int>? = nil, roots: inout [Int]) {
+        // `localReturns`: the outcomes an enclosing island copies; `nil` while none was placed.
+        var targets = targets
+        var localReturns = localReturns
+        var island: [(label: Label, value: UInt32)] = []
+        if localReturns == nil, Self.size(of: tree) <= Self.returnIslandReach {
+            localReturns = []
+            for outcome in Set(Self.outcomes(of: tree)) {
+                guard case .leaf(let value) = builder.pool.nodes[outcome] else { continue }
+                let copy = label()
+                targets[outcome] = copy
+                localReturns?.insert(outcome)
+                island.append((copy, value))
+            }
+        }
+        // Diagrams and shared returns reached from here are laid out later.
+        func reach(_ outcome: Int) {
+            if !(localReturns?.contains(outcome) ?? false) { roots.append(outcome) }
+        }
         switch tree {
         case .leaf(let outcome):
-            roots.append(outcome)
-            blocks.append(Block(label: here, body: body, terminator: .goto(nodeLabels[outcome]!)))
+            reach(outcome)
+            blocks.append(Block(label: here, body: body, terminator: .goto(targets[outcome]!)))
+        case .chain(let singletons, let otherwise):
+            var current = here, body = body
+            for (index, singleton) in singletons.enumerated() {
+                let next = index == singletons.count - 1 ? targets[otherwise]! : label()
+                reach(singleton.outcome)
+                blocks.append(Block(label: current, body: body,
+                                    terminator: .branch(op: BPFOpcode.jeq, k: singleton.number, ifTrue: targets[singleton.outcome]!, ifFalse: next)))
+                (current, body) = (next, [])
+            }
+            reach(otherwise)
         case .split(let at, let below, let atOrAbove):
-            let belowLabel = leafLabel(below, nodeLabels) ?? label()
-            let aboveLabel = leafLabel(atOrAbove, nodeLabels) ?? label()
+            let sides = [below, atOrAbove].map { side -> (SearchTree, Label) in
+                if case .leaf(let outcome) = side { return (side, targets[outcome]!) }
+                return (side, label())
+            }
             blocks.append(Block(label: here, body: body,
-                                terminator: .branch(op: BPFOpcode.jge, k: at, ifTrue: aboveLabel, ifFalse: belowLabel)))
-            for (side, sideLabel) in [(below, belowLabel), (atOrAbove, aboveLabel)] {
+                                terminator: .branch(op: BPFOpcode.jge, k: at, ifTrue: sides[1].1, ifFalse: sides[0].1)))
+            for (side, sideLabel) in sides {
                 if case .leaf(let outcome) = side {
-                    roots.append(outcome)
+                    reach(outcome)
                 } else {
-                    emit(side, at: sideLabel, body: [], into: &blocks, nodeLabels: nodeLabels, roots: &roots)
+                    emit(side, at: sideLabel, body: [], into: &blocks, targets: targets, localReturns: localReturns, roots: &roots)
                 }
+            }
+        }
+        for (copy, value) in island.sorted(by: { $0.value < $1.value }) {
+            blocks.append(Block(label: copy, body: [], terminator: .ret(value)))
+        }
+    }
+
+    /// How many instructions a tree emits, not counting returns.
+    private static func size(of tree: SearchTree) -> Int {
+        switch tree {
+        case .leaf: return 1
+        case .chain(let singletons, _): return singletons.count
+        case .split(_, let below, let atOrAbove):
+            return 1 + [below, atOrAbove].reduce(0) { total, side in
+                if case .leaf = side { return total }
+                return total + size(of: side)
             }
         }
     }
 
-    private func leafLabel(_ tree: SearchTree, _ nodeLabels: [Int: Label]) -> Label? {
-        if case .leaf(let outcome) = tree { return nodeLabels[outcome] }
-        return nil
+    /// Every outcome a tree can reach.
+    private static func outcomes(of tree: SearchTree) -> [Int] {
+        switch tree {
+        case .leaf(let outcome): return [outcome]
+        case .chain(let singletons, let otherwise): return singletons.map(\.outcome) + [otherwise]
+        case .split(_, let below, let atOrAbove): return outcomes(of: below) + outcomes(of: atOrAbove)
+        }
     }
 
     /// What the accumulator holds on entry to each diagram node, when every way in agrees:

@@ -6,10 +6,17 @@ struct NumberRange: Equatable {
     var weight: Double
 }
 
-/// A search tree over syscall numbers: each split sends `nr >= at` right, the rest left.
+/// A search tree over syscall numbers: each split sends `nr >= at` right, the rest left; a chain
+/// tests a few single numbers with `JEQ` and sends everything else to one outcome.
 indirect enum SearchTree: Equatable {
     case leaf(Int)
     case split(at: UInt32, below: SearchTree, atOrAbove: SearchTree)
+    case chain([Singleton], otherwise: Int)
+
+    struct Singleton: Equatable {
+        var number: UInt32
+        var outcome: Int
+    }
 }
 
 /// How one arch's syscall number is dispatched: a few `JEQ` checks for the hottest numbers,
@@ -49,21 +56,34 @@ extension Array where Element == NumberRange {
 }
 
 enum SearchTreeBuilder {
-    /// The tree with the least weighted number of comparisons over `ranges` (sorted, contiguous),
-    /// by dynamic programming over subranges with Knuth's bound on where the best split lies.
-    /// Returns the tree and its cost: the sum over ranges of weight × comparisons to reach it.
+    /// How much one instruction of program size weighs against one comparison per syscall, as a
+    /// share of all calls: 0.03 trades about 33 instructions for one comparison on average.
+    static let sizeWeight = 0.03
+
+    /// Longest run of ranges a `JEQ` chain is considered for.
+    static let longestChain = 16
+
+    /// The tree with the least cost over `ranges` (sorted, contiguous): the weighted number of
+    /// comparisons to reach each range, plus `sizeWeight` of the total weight per instruction.
+    /// Dynamic programming over subranges: each is split with a `JGE` (the split searched within
+    /// Knuth's bounds) or, when it is a background outcome with a few single numbers in it,
+    /// decided by a `JEQ` chain, heaviest first.
     static func optimalTree(_ ranges: [NumberRange]) -> (tree: SearchTree, cost: Double) {
         let n = ranges.count
         guard n > 1 else { return (.leaf(ranges[0].outcome), 0) }
         var prefix = [0.0]
         for r in ranges { prefix.append(prefix.last! + r.weight) }
+        let perInstruction = sizeWeight * prefix[n]
         var cost = [Double](repeating: 0, count: n * n)
         var root = [Int](repeating: 0, count: n * n)
+        var chains: [Int: Int] = [:]  // subrange -> background outcome of its chain
+        var weights: [Double] = []
+        weights.reserveCapacity(longestChain)
         for length in 2...n {
             for i in 0...(n - length) {
                 let j = i + length - 1
-                let low = length == 2 ? i + 1 : root[i * n + j - 1]
-                let high = length == 2 ? j : root[(i + 1) * n + j]
+                let low = length == 2 ? i + 1 : max(i + 1, root[i * n + j - 1])
+                let high = length == 2 ? j : max(low, min(j, root[(i + 1) * n + j]))
                 var best = Double.infinity, bestSplit = low
                 for m in low...high {
                     let c = cost[i * n + m - 1] + cost[m * n + j]
@@ -72,22 +92,68 @@ enum SearchTreeBuilder {
                         bestSplit = m
                     }
                 }
-                cost[i * n + j] = best + prefix[j + 1] - prefix[i]
+                cost[i * n + j] = best + prefix[j + 1] - prefix[i] + perInstruction
                 root[i * n + j] = bestSplit
+                guard length <= longestChain else { continue }
+                for background in [ranges[i].outcome, ranges[j].outcome] {
+                    if let c = chainCost(ranges[i...j], background: background, perInstruction: perInstruction, weights: &weights),
+                       c < cost[i * n + j] {
+                        cost[i * n + j] = c
+                        chains[i * n + j] = background
+                    }
+                }
             }
         }
         func build(_ i: Int, _ j: Int) -> SearchTree {
             if i == j { return .leaf(ranges[i].outcome) }
+            if let background = chains[i * n + j] {
+                return .chain(chainSingletons(ranges[i...j], background: background), otherwise: background)
+            }
             let m = root[i * n + j]
             return .split(at: ranges[m].first, below: build(i, m - 1), atOrAbove: build(m, j))
         }
         return (build(0, n - 1), cost[n - 1])
     }
 
+    /// A `JEQ` chain for ranges that are one background outcome around single numbers, with its
+    /// cost; `nil` when the ranges are not of that shape. Runs for every small subrange, so it
+    /// only measures; `build` lists the singletons of the chain it chose.
+    private static func chainCost(_ ranges: ArraySlice<NumberRange>, background: Int, perInstruction: Double,
+                                  weights: inout [Double]) -> Double? {
+        weights.removeAll(keepingCapacity: true)
+        var backgroundWeight = 0.0
+        for range in ranges {
+            if range.outcome == background {
+                backgroundWeight += range.weight
+            } else if range.first == range.last {
+                // Insertion keeps the weights heaviest first.
+                var at = weights.count
+                weights.append(range.weight)
+                while at > 0, weights[at - 1] < range.weight {
+                    weights[at] = weights[at - 1]
+                    at -= 1
+                }
+                weights[at] = range.weight
+            } else {
+                return nil
+            }
+        }
+        var cost = Double(weights.count) * (backgroundWeight + perInstruction)
+        for (position, weight) in weights.enumerated() { cost += Double(position + 1) * weight }
+        return cost
+    }
+
+    /// The chain's tests, heaviest first.
+    private static func chainSingletons(_ ranges: ArraySlice<NumberRange>, background: Int) -> [SearchTree.Singleton] {
+        ranges.filter { $0.outcome != background }.sorted { $0.weight > $1.weight }
+            .map { SearchTree.Singleton(number: $0.first, outcome: $0.outcome) }
+    }
+
     /// The dispatch with the least expected comparisons: hot numbers are taken out one by one,
     /// heaviest first, while a `JEQ` for each pays for itself against the tree it leaves behind.
     static func dispatch(_ ranges: [NumberRange], hotCandidates: [(number: UInt32, weight: Double)]) -> NumberDispatch {
         var (tree, treeCost) = optimalTree(ranges)
+        let perInstruction = sizeWeight * ranges.reduce(0) { $0 + $1.weight }
         var best = NumberDispatch(hot: [], tree: tree)
         var bestCost = treeCost
         var remaining = ranges
@@ -99,10 +165,11 @@ enum SearchTreeBuilder {
             let checks = Double(hot.count + 1)
             let restWeight = next.reduce(0) { $0 + $1.weight }
             (tree, treeCost) = optimalTree(next)
-            let total = hotCost + checks * candidate.weight + checks * restWeight + treeCost
+            // Each check costs one comparison for every call that reaches it, and one instruction.
+            let total = hotCost + checks * candidate.weight + perInstruction + checks * restWeight + treeCost
             guard total < bestCost else { break }
             hot.append((candidate.number, range.outcome))
-            hotCost += checks * candidate.weight
+            hotCost += checks * candidate.weight + perInstruction
             remaining = next
             best = NumberDispatch(hot: hot, tree: tree)
             bestCost = total

@@ -115,7 +115,10 @@ public enum BPFEmulator {
             default:
                 let operand = instruction.code & BPFOpcode.x != 0 ? x : k
                 if instruction.code & 0x07 == BPFOpcode.alu {
-                    a = alu(instruction.code & 0xF0, a, operand)
+                    // The kernel ends a classic program that divides by a zero X with the value 0.
+                    let op = instruction.code & 0xF0
+                    if operand == 0, op == BPFOpcode.div || op == BPFOpcode.mod { return 0 }
+                    a = alu(op, a, operand)
                 } else {
                     let taken: Bool
                     switch instruction.code & 0xF0 {
@@ -136,8 +139,8 @@ public enum BPFEmulator {
         case BPFOpcode.add: return a &+ operand
         case BPFOpcode.sub: return a &- operand
         case BPFOpcode.mul: return a &* operand
-        case BPFOpcode.div: return operand == 0 ? 0 : a / operand
-        case BPFOpcode.mod: return operand == 0 ? 0 : a % operand
+        case BPFOpcode.div: return a / operand
+        case BPFOpcode.mod: return a % operand
         case BPFOpcode.or: return a | operand
         case BPFOpcode.and: return a & operand
         case BPFOpcode.xor: return a ^ operand

@@ -75,3 +75,22 @@ enum NumberLiteral {
         }
     }
 }
+
+extension ConstantTable {
+    /// A value given on a command line: an integer literal, optionally negative (64-bit two's
+    /// complement), or a named constant. `nil` when it is neither.
+    public func commandLineValue(_ text: String) -> UInt64? {
+        let negative = text.hasPrefix("-")
+        let body = negative ? String(text.dropFirst()) : text
+        let magnitude: UInt64
+        if let named = values[body] {
+            magnitude = named
+        } else if case .success(let number) = NumberLiteral.value(of: body) {
+            guard !negative || number <= 1 << 63 else { return nil }
+            magnitude = number
+        } else {
+            return nil
+        }
+        return negative ? 0 &- magnitude : magnitude
+    }
+}

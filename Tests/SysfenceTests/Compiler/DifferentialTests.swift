@@ -11,7 +11,7 @@ import TestSupport
         var inputCount = 0
         for index in 0..<500 {
             let policy = generator.policy()
-            let reference = try LibseccompReference.program(for: policy)
+            let reference = try SeccompContext(expressing: policy).exportBPF()
             let filter = try policy.compileFilter(table: table)
             try BPFEmulator.validate(filter.instructions)
             for input in generator.inputs(for: policy) {

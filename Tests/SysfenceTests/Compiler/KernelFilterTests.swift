@@ -35,14 +35,9 @@ import TestSupport
         var generator = RandomPolicyGenerator(seed: 0x4B45_524E, table: table)
         var checked = 0
         for index in 0..<12 {
-            var policy = generator.anyPolicy(rules: 10...40)
             // Keep to what this x86_64 machine can issue: x86_64, i386 (int $0x80) and x32 numbers.
-            policy.arches = [[.x86_64], [.x86_64, .x86], [.x86_64, .x32, .x86], [.x86, .x32]][index % 4]
-            policy.rules = policy.rules.map { rule in
-                var rule = rule
-                rule.arches = rule.arches.map { $0.filter(policy.arches.contains) }.flatMap { $0.isEmpty ? nil : $0 }
-                return rule
-            }
+            let arches: [Arch] = [[.x86_64], [.x86_64, .x86], [.x86_64, .x32, .x86], [.x86, .x32]][index % 4]
+            let policy = generator.anyPolicy(rules: 10...40, arches: arches)
             let remapped = ActionRemapping.remap(policy)
             let filter = try remapped.compileFilter(table: table)
             let original = try policy.compileFilter(table: table)

@@ -1,4 +1,5 @@
 import Foundation
+import Libseccomp
 import Sysfence
 import Testing
 import TestSupport
@@ -29,7 +30,7 @@ import TestSupport
         let input = SeccompData(nr: nr, arch: Arch.x86.auditArch, arguments: arguments)
 
         let ours = try policy.compileFilter(table: table)
-        let theirs = try LibseccompReference.program(for: policy)
+        let theirs = try SeccompContext(expressing: policy).exportBPF()
         // Neither rule holds: argument 0 is below both of its lower bounds' low words, argument 4 is not below 1.
         #expect(ours.decisions.decide(auditArch: input.arch, nr: nr, arguments: arguments).action == .errno(1))
         #expect(BPFEmulator.run(ours.instructions, on: input) == Action.errno(1).seccompReturnValue)

@@ -1,6 +1,6 @@
 // The enforcer benchmark (docs/enforcer.md, "Speed"). Build and run it in release mode:
 //
-//     swift run -c release EnforcerBench [COUNT] [TRIALS]
+//     swift run -c release bench-enforcer [COUNT] [TRIALS]
 //
 // It times, inside a test program, COUNT allowed calls (getppid) and COUNT denied calls (getuid,
 // errno(EACCES)) per round, under two set-ups that install the same policy:
@@ -30,8 +30,7 @@ let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sys
 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: scratch) }
 let program = scratch.appendingPathComponent("calls").path
-let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("calls.c").path
+let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("calls.c").path
 let compiler = Process()
 compiler.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
 compiler.arguments = ["-O2", "-o", program, source]
