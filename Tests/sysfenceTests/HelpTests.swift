@@ -23,6 +23,8 @@ struct HelpTests {
                                   running containers or cgroups.
           trace                   Stream every system call of running containers or
                                   cgroups.
+          run                     Run a command under a policy and report the calls it
+                                  does not allow.
 
           See 'sysfence help <subcommand>' for detailed help.
 
