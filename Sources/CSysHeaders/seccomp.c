@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <linux/sched.h>
 
@@ -77,6 +78,12 @@ int sysfence_queue_seccomp_sigsys(pid_t tgid, pid_t tid, int syscall_number, uin
 
 int sysfence_tgkill(pid_t tgid, pid_t tid, int signal) {
     return (int)result(syscall(SYS_tgkill, tgid, tid, signal));
+}
+
+long sysfence_read_memory(pid_t process, uint64_t address, void *buffer, unsigned long length) {
+    struct iovec local = { .iov_base = buffer, .iov_len = length };
+    struct iovec remote = { .iov_base = (void *)(uintptr_t)address, .iov_len = length };
+    return result(process_vm_readv(process, &local, 1, &remote, 1, 0));
 }
 
 static volatile sig_atomic_t forward_target;

@@ -1,3 +1,4 @@
+import CSysHeaders
 import Glibc
 
 /// An open file descriptor owned by this object and closed when it goes away.
@@ -55,4 +56,14 @@ public func writeAll(_ descriptor: Int32, _ text: String) throws(SystemCallError
 /// Reads a small file at once (up to `limit` bytes), as `/proc` files are meant to be read.
 public func readSmallFile(_ path: String, limit: Int = 4096) throws(SystemCallError) -> [UInt8] {
     try FileDescriptor(readingFrom: path).readFromStart(limit: limit)
+}
+
+/// Reads up to `limit` bytes at `address` in the memory of `process` (a process or thread id)
+/// with `process_vm_readv(2)`; fewer when the range runs into unmapped memory.
+public func readMemory(of process: Int32, at address: UInt64, limit: Int) throws(SystemCallError) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: limit)
+    let count = bytes.withUnsafeMutableBytes { sysfence_read_memory(process, address, $0.baseAddress, UInt(limit)) }
+    try check(count, "process_vm_readv(\(process))")
+    bytes.removeLast(limit - count)
+    return bytes
 }

@@ -67,6 +67,10 @@ int sysfence_set_signal(int signal, int disposition, pid_t target, struct sigact
 /// calling thread when `was_blocked`.
 int sysfence_restore_signal(int signal, const struct sigaction *previous, int was_blocked);
 
+/// process_vm_readv(2) of one range: the bytes read (fewer where the range runs into unmapped
+/// memory), or a negative errno.
+long sysfence_read_memory(pid_t process, uint64_t address, void *buffer, unsigned long length);
+
 /// A child started by `sysfence_spawn_filtered`: opaque, shared with the child until it execs.
 typedef struct sysfence_child sysfence_child;
 

@@ -33,12 +33,32 @@ final class Supervisor {
         guard let notification = try listener.receive() else { return }
         let time = wallClockNanoseconds()
         let thread = threads.lookup(notification, listener: listener)
-        let event = ViolationEvent(time: time, processID: thread?.processID, threadID: notification.threadID,
+        var event = ViolationEvent(time: time, processID: thread?.processID, threadID: notification.threadID,
                                    command: thread?.command, call: notification.data, policy: policy,
                                    decisions: decisions, table: table, mode: mode)
+        if thread != nil, let name = event.syscallName { event.strings = strings(of: notification, syscall: name) }
         let answer = SupervisorAnswer(carryingOut: event.action, for: notification.data, mode: mode)
         try carryOut(answer, for: notification, event: event)
         report(event)
+    }
+
+    /// The strings the call's string arguments point to, read from the calling thread's memory
+    /// while it waits; a short read first, since most are short.
+    private func strings(of notification: SeccompNotification, syscall: String) -> [Int: String] {
+        var strings: [Int: String] = [:]
+        for index in StringArguments.indices(of: syscall) {
+            let address = notification.data.arguments[index]
+            guard address != 0 else { continue }
+            for limit in [256, StringArguments.limit] {
+                guard let bytes = try? readMemory(of: notification.threadID, at: address, limit: limit) else { break }
+                if let end = bytes.firstIndex(of: 0) {
+                    strings[index] = String(decoding: bytes[..<end], as: UTF8.self)
+                    break
+                }
+                if bytes.count < limit { break }  // unmapped memory before any NUL
+            }
+        }
+        return strings
     }
 
     /// The calling thread's status, with its signal masks as they are now, read while its call

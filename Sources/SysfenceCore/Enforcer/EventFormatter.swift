@@ -82,7 +82,11 @@ public struct EventFormatter: Sendable {
         line += "("
         for (index, argument) in event.call.arguments.enumerated() {
             if index > 0 { line += ", " }
-            line += Self.text(argument: argument, arch: event.arch)
+            if let string = event.strings[index] {
+                Self.appendQuoted(string, to: &line)
+            } else {
+                line += Self.text(argument: argument, arch: event.arch)
+            }
         }
         line += ") -> "
         if event.mode == .audit { line += "would be " }
@@ -136,6 +140,26 @@ public struct EventFormatter: Sendable {
         return "0x" + String(value, radix: 16)
     }
 
+    /// A string argument in double quotes, with quotes, backslashes and control characters escaped
+    /// as C writes them.
+    static func appendQuoted(_ text: String, to line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                line += "\\x"
+                if scalar.value < 0x10 { line += "0" }
+                line += String(scalar.value, radix: 16)
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
+    }
+
     /// Appends `value` in decimal, zero-padded to `width` digits.
     static func append(_ value: Int, width: Int, to line: inout String) {
         let digits = String(value)
@@ -165,7 +189,13 @@ public struct EventFormatter: Sendable {
             if index > 0 { line += "," }
             line += String(argument)
         }
-        line += "],\"ip\":"
+        line += "],\"strings\":{"
+        for (position, index) in event.strings.keys.sorted().enumerated() {
+            if position > 0 { line += "," }
+            line += "\"" + String(index) + "\":"
+            Self.appendJSONString(event.strings[index], to: &line)
+        }
+        line += "},\"ip\":"
         line += String(event.call.instructionPointer)
         line += ",\"action\":"
         Self.appendJSONString(event.action.spelling(errnoNames: errnoNames), to: &line)

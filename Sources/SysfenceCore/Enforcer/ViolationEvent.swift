@@ -30,10 +30,16 @@ public struct ViolationEvent: Hashable, Sendable {
     public var origin: VerdictOrigin
     /// Whether the action took effect or was only reported.
     public var mode: EnforcementMode
+    /// The strings the call's string arguments (`StringArguments`) point to, by argument index,
+    /// as the supervisor read them when it received the call; those it could not read (a null or
+    /// bad pointer, no NUL within `StringArguments.limit` bytes) are missing. Bytes that are not
+    /// UTF-8 read as U+FFFD.
+    public var strings: [Int: String]
 
     /// An event from its parts.
     public init(time: UInt64, processID: Int32?, threadID: Int32, command: String?, call: SeccompData, arch: Arch?,
-                syscallName: String?, action: Action, origin: VerdictOrigin, mode: EnforcementMode) {
+                syscallName: String?, action: Action, origin: VerdictOrigin, mode: EnforcementMode,
+                strings: [Int: String] = [:]) {
         self.time = time
         self.processID = processID
         self.threadID = threadID
@@ -44,6 +50,7 @@ public struct ViolationEvent: Hashable, Sendable {
         self.action = action
         self.origin = origin
         self.mode = mode
+        self.strings = strings
     }
 
     /// The event of `call`, decided by `decisions` (compiled from `policy` with `table`).

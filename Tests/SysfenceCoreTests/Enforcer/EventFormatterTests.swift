@@ -54,11 +54,21 @@ struct EventFormatterTests {
         let line = EventFormatter(format: .json, errnoNames: Self.errnoNames).line(for: Self.event)
         #expect(line == """
             {"time":"2026-12-03T13:03:07.512345Z","pid":1234,"tid":1235,"comm":"cat","arch":"x86_64","syscall":"openat",\
-            "nr":257,"args":[18446744073709551516,140722155761424,0,438,0,0],"ip":139637976731648,\
+            "nr":257,"args":[18446744073709551516,140722155761424,0,438,0,0],"strings":{},"ip":139637976731648,\
             "action":"errno(EACCES)","enforced":true,"decided_by":"rule",\
             "rule":{"index":2,"file":"policy.yaml","line":12,"column":5}}
 
             """)
+    }
+
+    @Test("String arguments show as C strings in text and by index in JSON")
+    func strings() {
+        var event = Self.event
+        event.strings = [1: "/etc/\"odd\" name\n\u{7F}é"]
+        #expect(EventFormatter(format: .text, errnoNames: Self.errnoNames).verdict(of: event)
+                == #"openat(-100, "/etc/\"odd\" name\n\x7fé", 0, 438, 0, 0) -> errno(EACCES) at policy.yaml:12"#)
+        event.strings = [1: "/etc/passwd", 0: "a"]
+        #expect(EventFormatter(format: .json).line(for: event).contains(#""strings":{"0":"a","1":"/etc/passwd"},"ip""#))
     }
 
     @Test("JSON escapes quotes, backslashes and control characters, and writes null for what is unknown")

@@ -81,6 +81,18 @@ struct ViolationStreamTests {
         #expect(SyscallsProgram.lines(output) == ["world hello"])
     }
 
+    @Test("The strings a call's path arguments point to are reported with it")
+    func pathArguments() throws {
+        let logged = Policy(defaultAction: .allow, rules: [rule(.log, ["openat", "execve"], line: 3)])
+        var events: [ViolationEvent] = []
+        let outcome = try Enforcer.run(["/bin/cat", "/etc/hostname"], policy: logged,
+                                       options: RunOptions(environment: [:])) { events.append($0) }
+        #expect(outcome == .finished(.exited(0), killedBy: nil))
+        #expect(events.first?.syscallName == "execve")
+        #expect(events.first?.strings == [0: "/bin/cat"])
+        #expect(events.contains { $0.syscallName == "openat" && $0.strings == [1: "/etc/hostname"] })
+    }
+
     @Test("JSON lines name every field of an event")
     func jsonStream() throws {
         let path = try TestPrograms.scratchFile("events")
