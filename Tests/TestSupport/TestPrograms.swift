@@ -5,10 +5,13 @@ import Sysfence
 /// The enforcer's test program, `Tests/Helpers/syscalls.c`, built once per test process, and
 /// scratch files for what the programs write.
 public enum TestPrograms {
-    /// Kept for the life of the test process (a `TemporaryDirectory` would go with its owner).
+    /// Kept for the life of the test process (a `TemporaryDirectory` would go with its owner)
+    /// and removed when it exits.
+    private static let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("sysfence-enforcer-\(UUID().uuidString)")
     private static let scratch = Result { () throws -> URL in
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sysfence-enforcer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestPrograms.directory) }
         return directory
     }
     private static let syscallsBuild = Result {
