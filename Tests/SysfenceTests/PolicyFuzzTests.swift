@@ -3,20 +3,8 @@ import Libseccomp
 import LinuxKernel
 import Sysfence
 import Testing
+import TestSupport
 import YAML
-
-/// SplitMix64: a small deterministic generator, so every run mutates the same way.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Mutates policy files the ways people and tools break them.
 private struct Mutator {
@@ -119,7 +107,7 @@ private struct Mutator {
     @Test func mutatedPoliciesParseOrFailWithLocatedDiagnostics() throws {
         let examples = try resourceFiles("examples").map { [UInt8](try Data(contentsOf: $0)) }
         let broken = try resourceFiles("broken").map { [UInt8](try Data(contentsOf: $0)) }
-        var mutator = Mutator(random: SeededGenerator(state: 0x5EED_F0_0D))
+        var mutator = Mutator(random: SeededGenerator(seed: 0x5EED_F0_0D))
         let deadline = ContinuousClock.now + .seconds(20)
         var decoded = 0, rejected = 0
         for round in 0..<20_000 where ContinuousClock.now < deadline {

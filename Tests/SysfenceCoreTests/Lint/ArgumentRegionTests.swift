@@ -1,5 +1,6 @@
 @testable import SysfenceCore
 import Testing
+import TestSupport
 
 /// The exact interval reasoning behind the semantic rules, against brute force.
 @Suite struct ArgumentRegionTests {
@@ -47,7 +48,7 @@ import Testing
     /// Random conditions over a few interesting constants: an empty region must have no
     /// satisfying point, an everything region no failing one, and a witness must satisfy.
     @Test func soundAgainstConcreteValues() throws {
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         let constants: [UInt64] = [0, 1, 2, 5, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000, 0xFFFF_FFFF_FFFF_FF9C, .max]
         let masks: [UInt64] = [.max, .max, 0xFFFF_FFFF, 0x3, 0x8000_0000]
         func comparison() -> Condition {
@@ -107,15 +108,3 @@ extension ArgumentBox {
     }
 }
 
-/// A small deterministic random number generator for reproducible property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

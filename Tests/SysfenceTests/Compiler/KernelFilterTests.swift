@@ -74,35 +74,32 @@ import TestSupport
         #expect(checked >= 1_000)
     }
 
+    /// Runs the helper under a policy where only getppid gets `action`, and lets it call getppid.
+    func callGetppid(under action: Action) throws -> ProcessResult? {
+        let scratch = try TemporaryDirectory()
+        guard let helper = try probe(in: scratch.url) else { return nil }
+        let policy = Policy(defaultAction: .allow, arches: [.x86_64], rules: [Rule(action: action, syscalls: [.name("getppid")])])
+        let filterFile = scratch.url.appendingPathComponent("filter.bpf")
+        try write(try policy.compileFilter(table: table).instructions, to: filterFile)
+        return try runProgram(URL(fileURLWithPath: helper), [filterFile.path, "call", String(Self.getppid)])
+    }
+
     /// Each action, not remapped, does what the kernel promises.
     @Test(arguments: [
         (Action.errno(13), "returned -13"),
-        (Action.log, "returned \(getpid())"),
+        (Action.log, "returned \(getpid())"),  // getppid of the helper is this test process
         (Action.trap, "trapped \(getppid)"),
         (Action.trace(7), "returned -38"),  // no tracer: ENOSYS
         (Action.notify, "returned -38"),  // no listener: ENOSYS
     ])
     func actionsBehaveAsTheKernelDefines(action: Action, expected: String) throws {
-        let scratch = try TemporaryDirectory()
-        let directory = scratch.url
-        guard let helper = try probe(in: directory) else { return }
-        let policy = Policy(defaultAction: .allow, arches: [.x86_64], rules: [Rule(action: action, syscalls: [.name("getppid")])])
-        let filterFile = directory.appendingPathComponent("filter.bpf")
-        try write(try policy.compileFilter(table: table).instructions, to: filterFile)
-        let result = try runProgram(URL(fileURLWithPath: helper), [filterFile.path, "call", String(Self.getppid)])
-        // getppid of the helper is this test process.
+        guard let result = try callGetppid(under: action) else { return }
         #expect(result.stdout == expected + "\n")
     }
 
     @Test(arguments: [Action.killProcess, .killThread])
     func killActionsEndTheProcessWithSIGSYS(action: Action) throws {
-        let scratch = try TemporaryDirectory()
-        let directory = scratch.url
-        guard let helper = try probe(in: directory) else { return }
-        let policy = Policy(defaultAction: .allow, arches: [.x86_64], rules: [Rule(action: action, syscalls: [.name("getppid")])])
-        let filterFile = directory.appendingPathComponent("filter.bpf")
-        try write(try policy.compileFilter(table: table).instructions, to: filterFile)
-        let result = try runProgram(URL(fileURLWithPath: helper), [filterFile.path, "call", String(Self.getppid)])
+        guard let result = try callGetppid(under: action) else { return }
         #expect(result.status == 128 + SIGSYS)
         #expect(result.stdout.isEmpty)
     }
