@@ -46,6 +46,15 @@ indirect enum WordCondition {
     case and([WordCondition])
     case or([WordCondition])
     case not(WordCondition)
+
+    /// How many word tests the condition has.
+    var testCount: Int {
+        switch self {
+        case .test: return 1
+        case .and(let terms), .or(let terms): return terms.reduce(0) { $0 + $1.testCount }
+        case .not(let inner): return inner.testCount
+        }
+    }
 }
 
 extension Comparison {
@@ -160,6 +169,8 @@ struct DecisionBuilder {
     var pool: DecisionPool
     /// Steps allowed for the path-pruned build of one syscall before falling back to the plain one.
     static let pruningBudget = 50_000
+    /// Word tests above which a syscall's diagram is built without path knowledge.
+    static let pruningTestLimit = 512
     private var steps = 0
 
     init(pool: DecisionPool) { self.pool = pool }
@@ -169,7 +180,8 @@ struct DecisionBuilder {
     /// The root of the diagram deciding `branches` in order, then `fallback`.
     /// With `pruning`, tests implied by earlier outcomes on the path are left out.
     mutating func build(_ branches: [(WordCondition, Action)], fallback: Action, pruning: Bool) -> Int {
-        if pruning {
+        // The pruned build recurses once per test; a very long condition takes the plain one.
+        if pruning, branches.reduce(0, { $0 + $1.0.testCount }) <= Self.pruningTestLimit {
             steps = 0
             var attempt = self
             if let root = try? attempt.pruned(branches[...], fallback: fallback, knowing: PathKnowledge()) {

@@ -87,4 +87,22 @@ import TestSupport
             #expect(error.description.hasSuffix(" instructions; the kernel accepts at most 4096"))
         }
     }
+
+    @Test func aConditionOfThousandsOfTermsCompilesWithoutExhaustingTheStack() throws {
+        let terms = (0..<5_000).map { Condition.comparison(Comparison(argument: $0 % 6, op: .equal, value: UInt64($0) << 20)) }
+        let policy = Policy(defaultAction: .errno(1), arches: [.x86_64], rules: [Rule(action: .allow, syscalls: [.name("read")], condition: .or(terms))],
+                            sourceFile: "long.yaml")
+        #expect(throws: DiagnosticsError.self) { try policy.compileFilter(table: table) }
+        let fits = Policy(defaultAction: .errno(1), arches: [.x86_64],
+                          rules: [Rule(action: .allow, syscalls: [.name("read")], condition: .or(Array(terms.prefix(600))))])
+        let filter = try fits.compileFilter(table: table)
+        let nr = table.number(of: "read", on: .x86_64)!
+        for value: UInt64 in [0, 1 << 20, 599 << 20, 600 << 20] {
+            var arguments = [UInt64](repeating: 0, count: 6)
+            arguments[Int(value >> 20) % 6] = value
+            let input = SeccompData(nr: nr, arch: Arch.x86_64.auditArch, arguments: arguments)
+            #expect(BPFEmulator.run(filter.instructions, on: input)
+                    == filter.decisions.decide(auditArch: input.arch, nr: nr, arguments: arguments).action.seccompReturnValue)
+        }
+    }
 }
