@@ -95,9 +95,9 @@ struct LintReportTests {
         #expect(Set(moved).count == 2)
     }
 
-    /// Whether python3 with the jsonschema module can validate, for the schema test.
+    /// Whether Debian's python3 with its jsonschema module (python3-jsonschema) can validate, for the schema test.
     static let validatorAvailable: Bool = {
-        let result = try? runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import jsonschema"])
+        let result = try? runProgram(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", "import jsonschema"])
         return result?.status == 0
     }()
 
@@ -118,7 +118,7 @@ struct LintReportTests {
             import json, sys, jsonschema
             jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
             """
-        let result = try runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, log.path, Self.schema.path])
+        let result = try runProgram(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, log.path, Self.schema.path])
         #expect(result.status == 0, "\(result.stderr)")
     }
 }
