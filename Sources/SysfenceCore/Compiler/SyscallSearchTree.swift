@@ -154,12 +154,15 @@ enum SearchTreeBuilder {
     static func dispatch(_ ranges: [NumberRange], hotCandidates: [(number: UInt32, weight: Double)]) -> NumberDispatch {
         var (tree, treeCost) = optimalTree(ranges)
         let perInstruction = sizeWeight * ranges.reduce(0) { $0 + $1.weight }
+
         var best = NumberDispatch(hot: [], tree: tree)
         var bestCost = treeCost
         var remaining = ranges
         var hot: [(number: UInt32, outcome: Int)] = []
         var hotCost = 0.0
-        for candidate in hotCandidates {
+        let totalWeight = ranges.reduce(0) { $0 + $1.weight }
+        // A syscall with under 2% of the calls saves less than its check costs at any depth worth having.
+        for candidate in hotCandidates where candidate.weight >= 0.02 * totalWeight {
             guard let range = remaining.first(where: { $0.first <= candidate.number && candidate.number <= $0.last }) else { continue }
             let next = remaining.excluding(candidate.number, weight: candidate.weight)
             let checks = Double(hot.count + 1)
