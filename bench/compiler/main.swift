@@ -1,6 +1,8 @@
 // Compiler benchmark: sysfence against libseccomp 2.5 (optimize level 2) on the same rules, in one run.
 //
-//   bench-compiler [POLICY...]          compare on each policy (default: policies/*.yaml)
+//   bench-compiler [POLICY...]          compare on each policy (default: moby's default profile from
+//                                       ../shared/profiles, rendered for amd64 with Docker's default
+//                                       capabilities, then policies/*.yaml)
 //   bench-compiler --one-shot sysfence|libseccomp POLICY
 //                                       one whole-process compile, for the timing of whole processes
 //
@@ -65,6 +67,27 @@ func libseccompExpressible(_ policy: Policy) -> (Policy, dropped: Int) {
     return (copy, dropped)
 }
 
+/// Inputs on which the two programs disagree: every number of each arch with zero arguments, and
+/// each constant of the policy, ±1, in every argument of the syscalls that have conditions.
+func disagreements(_ ours: [BPFInstruction], _ theirs: [BPFInstruction], policy: Policy) -> Int {
+    var inputs: [SeccompData] = []
+    let values = Set(policy.rules.flatMap { $0.condition?.comparisons ?? [] }.flatMap { [$0.value &- 1, $0.value, $0.value &+ 1, 0] })
+    for arch in policy.arches {
+        for (name, number) in SyscallTable.libseccomp.syscalls(on: arch).map({ ($0.name, $0.number) }) {
+            inputs.append(SeccompData(nr: number, arch: arch.auditArch))
+            guard policy.rules.contains(where: { $0.condition != nil && $0.syscalls.contains(.name(name)) }) else { continue }
+            for value in values {
+                for index in 0..<6 {
+                    var arguments = [UInt64](repeating: 0, count: 6)
+                    arguments[index] = value
+                    inputs.append(SeccompData(nr: number, arch: arch.auditArch, arguments: arguments))
+                }
+            }
+        }
+    }
+    return inputs.filter { BPFEmulator.run(ours, on: $0) != BPFEmulator.run(theirs, on: $0) }.count
+}
+
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -89,7 +112,7 @@ func wholeProcess(_ compiler: String, _ path: String) throws -> Double {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--one-shot", arguments.count == 3 {
-    let policy = libseccompExpressible(try Policy(contentsOfFile: arguments[2])).0
+    let policy = libseccompExpressible(try load(arguments[2])).0
     let program = arguments[1] == "libseccomp"
         ? try SeccompContext(expressing: policy).exportBPF()
         : try policy.compileFilter().instructions
@@ -97,18 +120,24 @@ if arguments.first == "--one-shot", arguments.count == 3 {
     exit(0)
 }
 
+/// A policy file, or moby's JSON profile.
+func load(_ path: String) throws -> Policy {
+    path.hasSuffix(".json") ? try MobyProfile.policy(contentsOfFile: path) : try Policy(contentsOfFile: path)
+}
+
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let moby = root.deletingLastPathComponent().appendingPathComponent("shared/profiles/moby-default.json").path
 let paths = arguments.isEmpty
-    ? try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("policies").path)
-        .filter { $0.hasSuffix(".yaml") }.sorted().map { root.appendingPathComponent("policies/\($0)").path }
+    ? [moby].filter(FileManager.default.fileExists) + (try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("policies").path)
+        .filter { $0.hasSuffix(".yaml") }.sorted().map { root.appendingPathComponent("policies/\($0)").path })
     : arguments
 let frequencies = SyscallFrequencies.recorded
 
-print("policy                     len sf/ls (ratio)   instr/syscall sf/ls (ratio)  cached allows sf | ls   build µs sf/ls (ratio)  process ms sf/ls (ratio)")
+print("policy                     len sf/ls (ratio)   instr/syscall sf/ls (ratio)  cached allows sf | ls   build µs sf/ls (ratio)  process ms sf/ls (ratio)  verdicts")
 for path in paths {
     let name = URL(fileURLWithPath: path).lastPathComponent
     do {
-        let (policy, dropped) = libseccompExpressible(try Policy(contentsOfFile: path))
+        let (policy, dropped) = libseccompExpressible(try load(path))
         let filter = try policy.compileFilter()
         let reference = try SeccompContext(expressing: policy).exportBPF()
         let arch = policy.arches[0]
@@ -117,6 +146,7 @@ for path in paths {
         let ourBuild = try median((0..<200).map { _ in try seconds { _ = try policy.compileFilter() } })
         let theirBuild = try median((0..<200).map { _ in try seconds { _ = try SeccompContext(expressing: policy).exportBPF() } })
         let ourProcess = try wholeProcess("sysfence", path), theirProcess = try wholeProcess("libseccomp", path)
+        let differences = disagreements(filter.instructions, reference, policy: policy)
         func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2fx", a / b) }
         print(name.padding(toLength: 24, withPad: " ", startingAt: 0),
               String(format: "%5d/%-5d (%@)", ours.length, theirs.length, ratio(Double(ours.length), Double(theirs.length))),
@@ -124,6 +154,7 @@ for path in paths {
               String(format: "   %d/%d | %d/%d", ours.cachedAllows, ours.argumentFreeAllows, theirs.cachedAllows, theirs.argumentFreeAllows),
               String(format: "   %6.0f/%-6.0f (%@)", ourBuild * 1e6, theirBuild * 1e6, ratio(ourBuild, theirBuild)),
               String(format: "   %5.1f/%-5.1f (%@)", ourProcess * 1e3, theirProcess * 1e3, ratio(ourProcess, theirProcess)),
+              "   \(differences) differ",
               dropped > 0 ? "  [\(dropped) rules libseccomp cannot express left out for both]" : "")
     } catch {
         print(name, "skipped:", error)
