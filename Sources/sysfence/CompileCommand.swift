@@ -63,7 +63,7 @@ struct CompileCommand: Command {
             let report = CompileReport(policy: policyPath, buildSeconds: seconds,
                                        statistics: FilterStatistics(filter: filter, table: .libseccomp, frequencies: .recorded))
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             guard let json = try? encoder.encode(report) else {
                 console.report(Diagnostic(.error, at: nil, "cannot encode the build figures"), in: policyPath)
                 return .failure
