@@ -75,15 +75,15 @@ enum SearchTreeBuilder {
         for r in ranges { prefix.append(prefix.last! + r.weight) }
         let perInstruction = sizeWeight * prefix[n]
         var cost = [Double](repeating: 0, count: n * n)
-        var root = [Int](repeating: 0, count: n * n)
-        var chains: [Int: Int] = [:]  // subrange -> background outcome of its chain
+        var root = [Int32](repeating: 0, count: n * n)
+        var chains = [Int32](repeating: -1, count: n * n)  // subrange -> background outcome of its chain, or -1
         var weights: [Double] = []
         weights.reserveCapacity(longestChain)
         for length in 2...n {
             for i in 0...(n - length) {
                 let j = i + length - 1
-                let low = length == 2 ? i + 1 : max(i + 1, root[i * n + j - 1])
-                let high = length == 2 ? j : max(low, min(j, root[(i + 1) * n + j]))
+                let low = length == 2 ? i + 1 : max(i + 1, Int(root[i * n + j - 1]))
+                let high = length == 2 ? j : max(low, min(j, Int(root[(i + 1) * n + j])))
                 var best = Double.infinity, bestSplit = low
                 for m in low...high {
                     let c = cost[i * n + m - 1] + cost[m * n + j]
@@ -93,23 +93,24 @@ enum SearchTreeBuilder {
                     }
                 }
                 cost[i * n + j] = best + prefix[j + 1] - prefix[i] + perInstruction
-                root[i * n + j] = bestSplit
+                root[i * n + j] = Int32(bestSplit)
                 guard length <= longestChain else { continue }
                 for background in [ranges[i].outcome, ranges[j].outcome] {
                     if let c = chainCost(ranges[i...j], background: background, perInstruction: perInstruction, weights: &weights),
                        c < cost[i * n + j] {
                         cost[i * n + j] = c
-                        chains[i * n + j] = background
+                        chains[i * n + j] = Int32(background)
                     }
                 }
             }
         }
         func build(_ i: Int, _ j: Int) -> SearchTree {
             if i == j { return .leaf(ranges[i].outcome) }
-            if let background = chains[i * n + j] {
+            let background = Int(chains[i * n + j])
+            if background >= 0 {
                 return .chain(chainSingletons(ranges[i...j], background: background), otherwise: background)
             }
-            let m = root[i * n + j]
+            let m = Int(root[i * n + j])
             return .split(at: ranges[m].first, below: build(i, m - 1), atOrAbove: build(m, j))
         }
         return (build(0, n - 1), cost[n - 1])
