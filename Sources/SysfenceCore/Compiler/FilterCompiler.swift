@@ -93,7 +93,6 @@ struct FilterCompiler {
         let segments: [ClosedRange<UInt32>] = auditArch == Arch.x86_64.auditArch
             ? [0...Arch.x32SyscallBit - 1, Arch.x32SyscallBit...UInt32.max - 1, UInt32.max...UInt32.max]
             : [0...UInt32.max]
-        var points: [(number: UInt32, outcome: Int, weight: Double)] = []
         var ranges: [NumberRange] = []
         for segment in segments {
             guard let owner = decisions.arch(auditArch: auditArch, nr: segment.lowerBound) else {
@@ -102,7 +101,7 @@ struct FilterCompiler {
                 continue
             }
             let defaultOutcome = builder.pool.leaf(owner.defaultVerdict.action)
-            points = []
+            var points: [(number: UInt32, outcome: Int, weight: Double)] = []
             for (number, decision) in owner.syscalls where segment.contains(number) {
                 let weight = table.name(of: number, on: owner.arch).map(options.frequencies.weight) ?? 1
                 points.append((number, outcome(of: decision, arch: owner.arch), weight))
@@ -116,17 +115,12 @@ struct FilterCompiler {
                 ranges.append(NumberRange(first: point.number, last: point.number, outcome: point.outcome, weight: point.weight))
                 next = point.number &+ 1
             }
-            if point(after: points.last?.number, isInside: segment) {
+            // Numbers left after the last syscall of the segment (none when it ends at the segment's end).
+            if points.last.map({ $0.number < segment.upperBound }) ?? true {
                 ranges.append(NumberRange(first: next, last: segment.upperBound, outcome: defaultOutcome, weight: SyscallFrequencies.gapWeight))
             }
         }
         return ranges
-    }
-
-    /// Whether numbers remain in `segment` after `number` (or the whole segment when `nil`).
-    private func point(after number: UInt32?, isInside segment: ClosedRange<UInt32>) -> Bool {
-        guard let number else { return true }
-        return number < segment.upperBound
     }
 
     /// The syscalls worth a `JEQ` of their own: the heaviest recorded ones of this audit arch.
