@@ -52,6 +52,9 @@ public struct LibseccompComparison: Sendable {
 /// answer how libseccomp decides a profile.
 public final class SeccompContext {
     private let context: scmp_filter_ctx
+    /// Whether the context's arches are big-endian, in which case libseccomp exports the program
+    /// in that byte order.
+    private var bigEndian = false
 
     /// A context with only the native arch, `SCMP_FLTATR_CTL_NNP` off, and this default action.
     public init(defaultAction: Action) throws {
@@ -82,11 +85,12 @@ public final class SeccompContext {
 
     /// Replaces the arch list with `arches`, in that order.
     public func setArches(_ arches: [Arch]) throws {
-        // The context starts with the native arch; adding it again fails with EEXIST.
-        for arch in arches where arch != .native { try check(seccomp_arch_add(context, Self.token(arch)), "seccomp_arch_add(\(arch))") }
+        // Remove the native arch first: libseccomp refuses to mix byte orders in one context.
         if !arches.contains(.native) {
             try check(seccomp_arch_remove(context, seccomp_arch_native()), "seccomp_arch_remove")
         }
+        for arch in arches where arch != .native { try check(seccomp_arch_add(context, Self.token(arch)), "seccomp_arch_add(\(arch))") }
+        bigEndian = arches.allSatisfy { !$0.isLittleEndian }
     }
 
     /// The action for an arch the filter does not list (`SCMP_FLTATR_ACT_BADARCH`).
@@ -126,6 +130,8 @@ public final class SeccompContext {
         guard read == size, let program = [BPFInstruction](programImage: bytes) else {
             throw LibseccompError(function: "read exported filter", code: -EIO)
         }
-        return program
+        let hostIsBigEndian = UInt16(1).bigEndian == 1
+        guard bigEndian != hostIsBigEndian else { return program }
+        return program.map { BPFInstruction(code: $0.code.byteSwapped, jt: $0.jt, jf: $0.jf, k: $0.k.byteSwapped) }
     }
 }

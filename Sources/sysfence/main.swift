@@ -1,1 +1,4 @@
-print("sysfence")
+import Foundation
+
+let tool = CommandLineTool(root: SysfenceCommand.self, console: .standard())
+exit(tool.run(Array(CommandLine.arguments.dropFirst())).rawValue)

@@ -1,20 +1,5 @@
 import Sysfence
 
-/// A small seeded generator (SplitMix64), so that random tests repeat exactly.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random OCI profiles that stress how libseccomp merges rules: a few syscalls named again and
 /// again, with conditional and unconditional rules of different actions, tests on the same and on
 /// different arguments (so runc splits some entries), masks, 64-bit and sign-extended values.

@@ -16,4 +16,6 @@ const sysfence_constant *sysfence_constants(size_t *count);
 /// The errno names (EPERM, ENOSYS, ...) with their numbers.
 const sysfence_constant *sysfence_errnos(size_t *count);
 
+#include "CSysSeccomp.h"
+
 #endif

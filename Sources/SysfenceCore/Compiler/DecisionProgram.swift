@@ -56,11 +56,11 @@ public struct DecisionProgram: Sendable {
 
     /// Which admitted arch a call belongs to, as the kernel reports it.
     ///
-    /// On `AUDIT_ARCH_X86_64`, a number with the x32 bit is x32 and any other is x86_64, except
-    /// `-1` (a tracer skipping the call), which stays x86_64 as in libseccomp.
+    /// On `AUDIT_ARCH_X86_64`, a number at or above the x32 bit is x32 and any other is x86_64,
+    /// except `-1` (a tracer skipping the call), which stays x86_64 as in libseccomp.
     public func arch(auditArch: UInt32, nr: UInt32) -> ArchDecisions? {
         if auditArch == Arch.x86_64.auditArch {
-            let isX32 = nr & Arch.x32SyscallBit != 0
+            let isX32 = nr >= Arch.x32SyscallBit
             if let x86_64 = decisions(for: .x86_64), !isX32 || (nr == UInt32.max && decisions(for: .x32) == nil) {
                 return x86_64
             }

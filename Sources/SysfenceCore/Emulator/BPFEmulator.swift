@@ -115,20 +115,26 @@ public enum BPFEmulator {
             default:
                 let operand = instruction.code & BPFOpcode.x != 0 ? x : k
                 if instruction.code & 0x07 == BPFOpcode.alu {
-                    a = alu(instruction.code & 0xF0, a, operand)
+                    // The kernel ends a classic program that divides by a zero X with the value 0.
+                    let op = instruction.code & 0xF0
+                    if operand == 0, op == BPFOpcode.div || op == BPFOpcode.mod { return 0 }
+                    a = alu(op, a, operand)
                 } else {
-                    let taken: Bool
-                    switch instruction.code & 0xF0 {
-                    case BPFOpcode.jeq: taken = a == operand
-                    case BPFOpcode.jgt: taken = a > operand
-                    case BPFOpcode.jge: taken = a >= operand
-                    default: taken = a & operand != 0
-                    }
-                    pc += Int(taken ? instruction.jt : instruction.jf)
+                    pc += Int(jumps(instruction.code, a, operand) ? instruction.jt : instruction.jf)
                 }
             }
         }
         return Action.killProcess.seccompReturnValue
+    }
+
+    /// Whether a conditional jump (`JEQ`, `JGT`, `JGE`, `JSET`) is taken.
+    private static func jumps(_ code: UInt16, _ a: UInt32, _ operand: UInt32) -> Bool {
+        switch code & 0xF0 {
+        case BPFOpcode.jeq: return a == operand
+        case BPFOpcode.jgt: return a > operand
+        case BPFOpcode.jge: return a >= operand
+        default: return a & operand != 0
+        }
     }
 
     private static func alu(_ op: UInt16, _ a: UInt32, _ operand: UInt32) -> UInt32 {
@@ -136,8 +142,8 @@ public enum BPFEmulator {
         case BPFOpcode.add: return a &+ operand
         case BPFOpcode.sub: return a &- operand
         case BPFOpcode.mul: return a &* operand
-        case BPFOpcode.div: return operand == 0 ? 0 : a / operand
-        case BPFOpcode.mod: return operand == 0 ? 0 : a % operand
+        case BPFOpcode.div: return a / operand
+        case BPFOpcode.mod: return a % operand
         case BPFOpcode.or: return a | operand
         case BPFOpcode.and: return a & operand
         case BPFOpcode.xor: return a ^ operand
@@ -173,14 +179,7 @@ public enum BPFEmulator {
             case BPFOpcode.jmp | BPFOpcode.jeq | BPFOpcode.k, BPFOpcode.jmp | BPFOpcode.jge | BPFOpcode.k,
                  BPFOpcode.jmp | BPFOpcode.jgt | BPFOpcode.k, BPFOpcode.jmp | BPFOpcode.jset | BPFOpcode.k:
                 guard known else { return nil }
-                let taken: Bool
-                switch instruction.code & 0xF0 {
-                case BPFOpcode.jeq: taken = a == k
-                case BPFOpcode.jgt: taken = a > k
-                case BPFOpcode.jge: taken = a >= k
-                default: taken = a & k != 0
-                }
-                pc += Int(taken ? instruction.jt : instruction.jf)
+                pc += Int(jumps(instruction.code, a, k) ? instruction.jt : instruction.jf)
             case BPFOpcode.alu | BPFOpcode.and | BPFOpcode.k:
                 guard known else { return nil }
                 a &= k

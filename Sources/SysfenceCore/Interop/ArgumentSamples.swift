@@ -10,7 +10,7 @@ struct ArgumentSamples {
 
     /// Samples for filter word tests and sysfence comparisons (narrowed already where the ABI
     /// reads 32-bit arguments).
-    init(tests: [WordTest], comparisons: [Comparison], limit: Int = 2_000_000) throws(DiagnosticsError) {
+    init(tests: [FilterWordTest], comparisons: [Comparison], limit: Int = 2_000_000) throws(DiagnosticsError) {
         var perArgument: [[UInt64]] = []
         for argument in 0..<6 {
             let argumentTests = tests.filter { $0.argument == argument }
@@ -38,7 +38,7 @@ struct ArgumentSamples {
     /// how the word compares with each comparison's constant in that word. A comparison on the
     /// whole argument is decided by those two relations, so pairing the kept high and low words
     /// meets every case.
-    static func representatives(tests: [WordTest], comparisons: [Comparison]) -> [UInt64] {
+    static func representatives(tests: [FilterWordTest], comparisons: [Comparison]) -> [UInt64] {
         var high: Set<UInt32> = [0, 1, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF]
         var low = high
         func lowestBit(_ m: UInt64) -> UInt64 { m == 0 ? 0 : m & (~m &+ 1) }

@@ -1,6 +1,6 @@
 /// A test a classic-BPF filter makes on one 32-bit word of a syscall argument:
 /// `(word & mask) == constant`, `>`, `>=`, or `(word & mask) & constant != 0`.
-struct WordTest: Hashable, Sendable {
+struct FilterWordTest: Hashable, Sendable {
     enum Op: Hashable, Sendable { case equal, greater, greaterOrEqual, anySet }
 
     var argument: Int
@@ -84,7 +84,7 @@ extension Condition {
 /// One way through a filter for a fixed arch and syscall number: the argument tests passed or
 /// failed on the way, and the value returned. The paths of one (arch, nr) partition the arguments.
 struct FilterPath: Sendable {
-    var tests: [(test: WordTest, outcome: Bool)]
+    var tests: [(test: FilterWordTest, outcome: Bool)]
     var result: UInt32
 
     func holds(_ arguments: [UInt64]) -> Bool {
@@ -107,7 +107,7 @@ extension FilterPath {
         enum Accumulator { case constant(UInt32), word(argument: Int, high: Bool, mask: UInt32) }
         let littleEndian = auditArch & 0x4000_0000 != 0
         var paths: [FilterPath] = []
-        var stack: [(pc: Int, a: Accumulator, tests: [(test: WordTest, outcome: Bool)])] = [(0, .constant(0), [])]
+        var stack: [(pc: Int, a: Accumulator, tests: [(test: FilterWordTest, outcome: Bool)])] = [(0, .constant(0), [])]
         while let state = stack.popLast() {
             var pc = state.pc, a = state.a, tests = state.tests
             walking: while true {
@@ -138,7 +138,7 @@ extension FilterPath {
                     pc += Int(k)
                 case BPFOpcode.jmp | BPFOpcode.jeq | BPFOpcode.k, BPFOpcode.jmp | BPFOpcode.jgt | BPFOpcode.k,
                      BPFOpcode.jmp | BPFOpcode.jge | BPFOpcode.k, BPFOpcode.jmp | BPFOpcode.jset | BPFOpcode.k:
-                    let op: WordTest.Op
+                    let op: FilterWordTest.Op
                     switch instruction.code & 0xF0 {
                     case BPFOpcode.jeq: op = .equal
                     case BPFOpcode.jgt: op = .greater
@@ -148,10 +148,10 @@ extension FilterPath {
                     let taken = pc + Int(instruction.jt), notTaken = pc + Int(instruction.jf)
                     switch a {
                     case .constant(let value):
-                        let holds = WordTest(argument: 0, isHighWord: false, mask: .max, op: op, constant: k).holds(UInt64(value))
+                        let holds = FilterWordTest(argument: 0, isHighWord: false, mask: .max, op: op, constant: k).holds(UInt64(value))
                         pc = holds ? taken : notTaken
                     case .word(let argument, let high, let mask):
-                        let test = WordTest(argument: argument, isHighWord: high, mask: mask, op: op, constant: k)
+                        let test = FilterWordTest(argument: argument, isHighWord: high, mask: mask, op: op, constant: k)
                         if let outcome = test.constantOutcome ?? tests.first(where: { $0.test == test })?.outcome {
                             pc = outcome ? taken : notTaken
                         } else {

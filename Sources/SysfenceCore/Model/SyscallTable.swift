@@ -48,7 +48,8 @@ public struct SyscallTable: Sendable {
 public func closestName(to word: String, among candidates: [String]) -> String? {
     let limit = max(1, word.count / 3)
     var best: (name: String, distance: Int)?
-    for candidate in candidates {
+    let length = word.utf8.count
+    for candidate in candidates where abs(candidate.utf8.count - length) <= limit {
         let distance = editDistance(word, candidate)
         if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
     }

@@ -21,6 +21,10 @@ import TestSupport
         let result = differential.compare { decisions.decide(auditArch: $0.arch, nr: $0.nr, arguments: $0.arguments).action }
         #expect(result.checked > 1000)
         #expect(result.differences.isEmpty, "\(result.differences.count) differences, first: \(result.differences.prefix(5))")
+        // sysfence's own filter for the imported policy, run in the emulator, decides alike too.
+        let filter = try imported.policy.compileFilter()
+        let compiled = differential.compare { Action(seccompReturnValue: BPFEmulator.run(filter.instructions, on: $0)) }
+        #expect(compiled.differences.isEmpty, "\(compiled.differences.count) differences, first: \(compiled.differences.prefix(5))")
     }
 
     @Test(.enabled(if: SharedProfiles.directory != nil, "\(SharedProfiles.missingMessage)"),

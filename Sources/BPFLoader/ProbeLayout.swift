@@ -1,0 +1,76 @@
+import CBPF
+
+/// The layout shared with the probe programs (`bpf/sysfence.h`), in Swift terms.
+public enum ProbeLayout {
+    /// Syscall numbers below this have a slot per ABI in the verdict table.
+    public static let verdictSlots = Int(SYSFENCE_VERDICT_SLOTS)
+    /// The verdict table's ABIs, in slot order: x86_64, i386, x32.
+    public static let abiCount = Int(SYSFENCE_ABI_COUNT.rawValue)
+    /// The longest classic-BPF program the interpreter map holds.
+    public static let maximumInstructions = Int(SYSFENCE_MAX_INSNS)
+
+    /// What the sys_enter program does with a call from a target.
+    public enum Mode: UInt32, Sendable {
+        case trace, audit, kill
+    }
+
+    /// Sets the object's `.rodata` settings, before it is loaded.
+    public static func setSettings(of object: BPFObject, mode: Mode, rateLimit: UInt32) throws(BPFError) {
+        try object.setReadOnlyData(sysfence_config(mode: mode.rawValue, rate_limit: rateLimit))
+    }
+
+    /// Sets a verdict-table slot: the program's result when it does not depend on the arguments,
+    /// `nil` to send the slot's calls through the interpreter.
+    public static func setVerdict(_ result: UInt32?, slot: UInt32, in map: BPFMap) throws(BPFError) {
+        try map.update(slot, sysfence_verdict(known: result == nil ? 0 : 1, result: result ?? 0))
+    }
+
+    /// Stores a classic-BPF instruction at `index` of the interpreter map.
+    public static func setInstruction(code: UInt16, jt: UInt8, jf: UInt8, k: UInt32, at index: UInt32, in map: BPFMap) throws(BPFError) {
+        try map.update(index, sysfence_insn(code: code, jt: jt, jf: jf, k: k))
+    }
+
+    /// The per-CPU counters, by index.
+    public enum Counter: UInt32, CaseIterable, Sendable {
+        case syscalls, events, lost, rateLimited, killed, interpreted
+    }
+}
+
+/// One call streamed by the sys_enter program (`struct sysfence_event`).
+public struct ProbeRecord: Sendable {
+    /// `CLOCK_MONOTONIC`, nanoseconds.
+    public var time: UInt64
+    public var cgroupID: UInt64
+    public var arguments: [UInt64]
+    public var instructionPointer: UInt64
+    public var pid: UInt32
+    public var tid: UInt32
+    /// As `seccomp_data.nr`.
+    public var nr: UInt32
+    /// As `seccomp_data.arch`.
+    public var auditArch: UInt32
+    /// The seccomp return value the filter gives the call.
+    public var result: UInt32
+    /// Whether the probe sent SIGKILL to the process.
+    public var killed: Bool
+    public var command: String
+
+    /// Decodes one ring-buffer record; `nil` when it is too short.
+    public init?(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count >= MemoryLayout<sysfence_event>.size else { return nil }
+        let event = bytes.loadUnaligned(as: sysfence_event.self)
+        time = event.time_ns
+        cgroupID = event.cgroup_id
+        arguments = withUnsafeBytes(of: event.args) { Array($0.bindMemory(to: UInt64.self)) }
+        instructionPointer = event.instruction_pointer
+        pid = event.pid
+        tid = event.tid
+        nr = event.nr
+        auditArch = event.audit_arch
+        result = event.result
+        killed = event.flags & SYSFENCE_EVENT_KILLED != 0
+        command = withUnsafeBytes(of: event.comm) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Sysfence
+
+/// Reading policy files for the subcommands, with every problem reported the same way.
+enum PolicyInput {
+    /// The policy in `path`, or `nil` after reporting why it cannot be used.
+    static func load(_ path: String, on console: Console) -> Policy? {
+        do {
+            try checkReadable(path)
+            return try Policy(contentsOfFile: path)
+        } catch {
+            report(error, in: path, on: console)
+            return nil
+        }
+    }
+
+    /// The policy in `path` compiled to a seccomp filter, or `nil` after reporting why not.
+    static func compile(_ path: String, options: CompileOptions = .recommended, on console: Console) -> (Policy, SeccompFilter)? {
+        guard let policy = load(path, on: console) else { return nil }
+        do {
+            return (policy, try policy.compileFilter(options: options))
+        } catch {
+            report(error, in: path, on: console)
+            return nil
+        }
+    }
+
+    /// Prints an error as diagnostics located in `path`.
+    static func report(_ error: any Error, in path: String, on console: Console) {
+        if let error = error as? DiagnosticsError {
+            for diagnostic in error.diagnostics { console.report(diagnostic, in: path) }
+        } else {
+            console.report(Diagnostic(.error, at: nil, "\(error)"), in: path)
+        }
+    }
+
+    /// Fails, naming no place in the file, when the path is not a readable regular file.
+    static func checkReadable(_ path: String) throws(DiagnosticsError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DiagnosticsError(at: nil, "no such file or directory")
+        }
+        if isDirectory.boolValue { throw DiagnosticsError(at: nil, "is a directory") }
+        if !FileManager.default.isReadableFile(atPath: path) { throw DiagnosticsError(at: nil, "permission denied") }
+    }
+}

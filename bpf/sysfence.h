@@ -1,0 +1,83 @@
+/* The layout shared by the probe programs (bpf/sysfence.bpf.c) and the Swift side (module CBPF).
+ * Fixed-width kernel types only; no padding the two compilers could lay out differently. */
+#ifndef SYSFENCE_H
+#define SYSFENCE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* What the sys_enter program does with a call from a target cgroup. */
+enum sysfence_mode {
+    SYSFENCE_MODE_TRACE = 0, /* stream every call */
+    SYSFENCE_MODE_AUDIT = 1, /* stream calls the seccomp program does not allow */
+    SYSFENCE_MODE_KILL = 2,  /* as audit, and SIGKILL the process on a denied call */
+};
+
+/* The system-call ABIs of x86-64 the fast verdict table covers. */
+enum sysfence_abi {
+    SYSFENCE_ABI_X86_64 = 0,
+    SYSFENCE_ABI_I386 = 1, /* compat: int $0x80, sysenter, syscall from 32-bit code */
+    SYSFENCE_ABI_X32 = 2,  /* AUDIT_ARCH_X86_64 with the x32 bit in the number */
+    SYSFENCE_ABI_COUNT = 3,
+};
+
+#define SYSFENCE_MAX_INSNS 4096    /* BPF_MAXINSNS: the longest seccomp program */
+#define SYSFENCE_VERDICT_SLOTS 1024 /* numbers below this have a slot per ABI in the verdict table */
+#define SYSFENCE_MAX_DEPTH 64       /* cgroup levels searched for a target ancestor */
+#define SYSFENCE_MAX_TARGETS 4096
+#define SYSFENCE_MAX_CGROUPS 65536  /* membership cache entries */
+
+#define SYSFENCE_AUDIT_ARCH_X86_64 0xc000003eU
+#define SYSFENCE_AUDIT_ARCH_I386 0x40000003U
+#define SYSFENCE_X32_SYSCALL_BIT 0x40000000U
+
+/* Set in .rodata before the object is loaded. */
+struct sysfence_config {
+    __u32 mode;       /* enum sysfence_mode */
+    __u32 rate_limit; /* events per second per cgroup; 0: no limit */
+};
+
+/* One slot of the verdict table: the program's result when it does not depend on the arguments. */
+struct sysfence_verdict {
+    __u32 known;  /* 0: run the interpreter */
+    __u32 result; /* the seccomp return value */
+};
+
+/* One classic-BPF instruction (struct sock_filter). */
+struct sysfence_insn {
+    __u16 code;
+    __u8 jt;
+    __u8 jf;
+    __u32 k;
+};
+
+/* Indexes of the per-CPU counter array. */
+enum sysfence_counter {
+    SYSFENCE_COUNTER_SYSCALLS = 0,     /* calls from target cgroups */
+    SYSFENCE_COUNTER_EVENTS = 1,       /* events written to the ring buffer */
+    SYSFENCE_COUNTER_LOST = 2,         /* events dropped: ring buffer full */
+    SYSFENCE_COUNTER_RATE_LIMITED = 3, /* events dropped by the per-cgroup rate limit */
+    SYSFENCE_COUNTER_KILLED = 4,       /* SIGKILLs sent */
+    SYSFENCE_COUNTER_INTERPRETED = 5,  /* decisions that ran the interpreter */
+    SYSFENCE_COUNTER_COUNT = 6,
+};
+
+#define SYSFENCE_EVENT_KILLED 0x1U /* SIGKILL was sent to the process */
+
+/* One streamed call. */
+struct sysfence_event {
+    __u64 time_ns;   /* CLOCK_MONOTONIC */
+    __u64 cgroup_id; /* cgroup v2 id of the calling task */
+    __u64 args[6];
+    __u64 instruction_pointer;
+    __u32 pid; /* thread group id */
+    __u32 tid;
+    __u32 nr;         /* as seccomp_data.nr: x32 numbers carry the x32 bit */
+    __u32 audit_arch; /* as seccomp_data.arch */
+    __u32 result;     /* the seccomp return value (0x7fff0000, allow, in trace mode) */
+    __u32 flags;      /* SYSFENCE_EVENT_* */
+    char comm[16];
+};
+
+#endif
