@@ -8,6 +8,11 @@ struct CompileCommand: Command {
         case raw, c, disasm, json
     }
 
+    /// The seccomp profile formats of container runtimes.
+    enum ExportFormat: String, CaseIterable {
+        case oci, docker, k8s
+    }
+
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             name: "compile",
@@ -18,10 +23,13 @@ struct CompileCommand: Command {
                 with its struct sock_fprog; disasm lists one instruction a line with syscall, arch and action \
                 names; json gives build figures: instructions in all and per arch, syscalls whose verdict needs \
                 no argument, which verdicts the kernel's constant-action cache can skip, path lengths and the \
-                build time. raw is not written to a terminal: use -o.
+                build time. raw is not written to a terminal: use -o. oci and docker write an OCI linux.seccomp \
+                profile (for runc, crun, Podman, docker run --security-opt seccomp=FILE or a kubelet Localhost \
+                profile), k8s a security-profiles-operator SeccompProfile resource; each is checked through \
+                libseccomp to decide every call as the policy does, or refused with the reason.
                 """,
             options: [OptionSpec("output", short: "o", .value(placeholder: "file"), help: "Write to this file instead of standard output."),
-                      OptionSpec("format", .value(placeholder: "format"), help: "raw, c, disasm or json."),
+                      OptionSpec("format", .value(placeholder: "format"), help: "raw, c, disasm, json, oci, docker or k8s."),
                       OptionSpec("no-optimize", help: "Emit the plain linear program the optimizer is tested against.")],
             arguments: [ArgumentSpec(name: "policy", help: "The policy file (YAML).")])
     }
@@ -29,25 +37,29 @@ struct CompileCommand: Command {
     var policyPath: String
     var output: String?
     var format: Format
+    var exportFormat: ExportFormat?
     var optimize: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         policyPath = arguments.arguments("policy")[0]
         output = arguments.value("output")
         let name = arguments.value("format") ?? Format.raw.rawValue
-        guard let format = Format(rawValue: name) else {
-            throw UsageError(message: "Unknown format '\(name)'; expected one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
+        exportFormat = ExportFormat(rawValue: name)
+        guard let format = exportFormat == nil ? Format(rawValue: name) : .raw else {
+            let names = Format.allCases.map(\.rawValue) + ExportFormat.allCases.map(\.rawValue)
+            throw UsageError(message: "Unknown format '\(name)'; expected one of \(names.joined(separator: ", "))")
         }
         self.format = format
         optimize = !arguments.flag("no-optimize")
     }
 
     func run(on console: Console) -> ExitStatus {
-        if format == .raw, output == nil, isTerminal(1) {
+        if exportFormat == nil, format == .raw, output == nil, isTerminal(1) {
             console.report(Diagnostic(.error, at: nil, "refusing to write a binary filter to a terminal; use -o FILE or --format disasm"),
                            in: policyPath)
             return .usage
         }
+        if let exportFormat { return export(exportFormat, on: console) }
         let started = Date()
         let options = optimize ? CompileOptions.recommended : CompileOptions(optimize: false, frequencies: .recorded)
         guard let (_, filter) = PolicyInput.compile(policyPath, options: options, on: console) else { return .failure }
@@ -78,6 +90,22 @@ struct CompileCommand: Command {
         var policy: String
         var buildSeconds: Double
         var statistics: FilterStatistics
+    }
+
+    /// `--format oci|docker|k8s`: the policy as a seccomp profile for container runtimes.
+    private func export(_ exportFormat: ExportFormat, on console: Console) -> ExitStatus {
+        guard let policy = PolicyInput.load(policyPath, on: console) else { return .failure }
+        let exported: SeccompExport
+        do {
+            exported = try policy.seccompProfile()
+        } catch {
+            PolicyInput.report(error, in: policyPath, on: console)
+            return .failure
+        }
+        for diagnostic in exported.diagnostics { console.report(diagnostic, in: policyPath) }
+        let name = policy.name ?? ((policyPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let text = exportFormat == .k8s ? exported.profile.kubernetesResource(name: name) : exported.profile.json.formatted()
+        return write(Array(text.utf8), on: console)
     }
 
     private func write(_ bytes: [UInt8], on console: Console) -> ExitStatus {

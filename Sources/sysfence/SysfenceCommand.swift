@@ -8,6 +8,6 @@ enum SysfenceCommand: CommandNode {
             abstract: "Check seccomp policies for containers.",
             version: sysfenceVersion,
             subcommands: [CheckCommand.self, LintCommand.self, CompileCommand.self, SimulateCommand.self, AuditCommand.self,
-                          TraceCommand.self, RunCommand.self])
+                          TraceCommand.self, RunCommand.self, ImportCommand.self, OCICommand.self])
     }
 }
