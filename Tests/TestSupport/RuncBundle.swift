@@ -18,9 +18,6 @@ public final class RuncBundle {
         return nil
     }
 
-    /// Whether the environment demands that kernel and runtime tests run.
-    public static var isRequired: Bool { ProcessInfo.processInfo.environment["SYSFENCE_REQUIRE_KERNEL"] == "1" }
-
     static let runc = "/usr/sbin/runc"
     static let busybox = "/bin/busybox"
 

@@ -1,18 +1,12 @@
 import Foundation
 
-/// The reference seccomp profiles in the shared test data (`../shared/profiles/` beside the
-/// checkout, or `$SYSFENCE_SHARED_DIR/profiles`), read at run time and never copied into the repo.
+/// The reference seccomp profiles in the shared test data (`profiles/` of
+/// `TestEnvironment.sharedDirectory`), read at run time and never copied into the repo.
 public enum SharedProfiles {
     /// The profiles folder, or `nil` when the shared data is not there.
     public static var directory: URL? {
-        var candidates: [URL] = []
-        if let shared = ProcessInfo.processInfo.environment["SYSFENCE_SHARED_DIR"] {
-            candidates.append(URL(fileURLWithPath: shared).appendingPathComponent("profiles"))
-        }
-        // Tests/TestSupport/SharedProfiles.swift -> the package root -> ../shared/profiles
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.deletingLastPathComponent().appendingPathComponent("shared/profiles"))
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("moby-default.json").path) }
+        let profiles = TestEnvironment.sharedDirectory.appendingPathComponent("profiles")
+        return FileManager.default.fileExists(atPath: profiles.appendingPathComponent("moby-default.json").path) ? profiles : nil
     }
 
     /// The path of one profile (`moby-default.json`, `podman-default.json`), or `nil` when absent.

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Profiles exported by sysfence, injected into an OCI bundle and run by runc.
-@Suite(.serialized, .enabled(if: RuncBundle.unavailableReason == nil || RuncBundle.isRequired,
+@Suite(.serialized, .enabled(if: RuncBundle.unavailableReason == nil || TestEnvironment.requiresKernel,
                              "\(RuncBundle.unavailableReason ?? "") (set SYSFENCE_REQUIRE_KERNEL=1 to fail instead)"))
 struct RuncTests {
     init() throws {
