@@ -25,6 +25,9 @@ struct HelpTests {
                                   cgroups.
           run                     Run a command under a policy and report the calls it
                                   does not allow.
+          import                  Import an OCI, Docker, Podman or Kubernetes seccomp
+                                  profile as a policy.
+          oci                     Work with OCI runtime bundles.
 
           See 'sysfence help <subcommand>' for detailed help.
 
