@@ -94,15 +94,7 @@ struct CompileCommand: Command {
 
     /// `--format oci|docker|k8s`: the policy as a seccomp profile for container runtimes.
     private func export(_ exportFormat: ExportFormat, on console: Console) -> ExitStatus {
-        guard let policy = PolicyInput.load(policyPath, on: console) else { return .failure }
-        let exported: SeccompExport
-        do {
-            exported = try policy.seccompProfile()
-        } catch {
-            PolicyInput.report(error, in: policyPath, on: console)
-            return .failure
-        }
-        for diagnostic in exported.diagnostics { console.report(diagnostic, in: policyPath) }
+        guard let (policy, exported) = PolicyInput.export(policyPath, on: console) else { return .failure }
         let name = policy.name ?? ((policyPath as NSString).lastPathComponent as NSString).deletingPathExtension
         let text = exportFormat == .k8s ? exported.profile.kubernetesResource(name: name) : exported.profile.json.formatted()
         return write(Array(text.utf8), on: console)

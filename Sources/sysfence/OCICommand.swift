@@ -34,15 +34,7 @@ struct OCIInjectCommand: Command {
     }
 
     func run(on console: Console) -> ExitStatus {
-        guard let policy = PolicyInput.load(policyPath, on: console) else { return .failure }
-        let exported: SeccompExport
-        do {
-            exported = try policy.seccompProfile()
-        } catch {
-            PolicyInput.report(error, in: policyPath, on: console)
-            return .failure
-        }
-        for diagnostic in exported.diagnostics { console.report(diagnostic, in: policyPath) }
+        guard let (_, exported) = PolicyInput.export(policyPath, on: console) else { return .failure }
         let target = OCIBundle(directory: bundle)
         do {
             try target.inject(exported.profile)

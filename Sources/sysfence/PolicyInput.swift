@@ -25,6 +25,20 @@ enum PolicyInput {
         }
     }
 
+    /// The policy in `path` exported as a seccomp profile for container runtimes, with the
+    /// export's warnings printed, or `nil` after reporting why it cannot be.
+    static func export(_ path: String, on console: Console) -> (Policy, SeccompExport)? {
+        guard let policy = load(path, on: console) else { return nil }
+        do {
+            let exported = try policy.seccompProfile()
+            for diagnostic in exported.diagnostics { console.report(diagnostic, in: path) }
+            return (policy, exported)
+        } catch {
+            report(error, in: path, on: console)
+            return nil
+        }
+    }
+
     /// Prints an error as diagnostics located in `path`.
     static func report(_ error: any Error, in path: String, on console: Console) {
         if let error = error as? DiagnosticsError {
