@@ -11,7 +11,7 @@ struct ImportCommand: Command {
             discussion: """
                 Reads an OCI linux.seccomp object, a whole OCI config.json, moby's templated profile (archMap, \
                 includes/excludes by arches, caps and minKernel, rendered as the Docker engine renders it) or a \
-                security-profiles-operator SeccompProfile resource (JSON), and writes a policy (YAML) that decides \
+                security-profiles-operator SeccompProfile resource (JSON or YAML), and writes a policy (YAML) that decides \
                 every call exactly as libseccomp decides the profile, as runc loads it on a host of --arch. Rules \
                 keep their comments; where libseccomp resolves overlapping rules in a way no order of them \
                 reproduces, the policy spells out its decision and a warning says so.
@@ -22,7 +22,7 @@ struct ImportCommand: Command {
                       OptionSpec("docker-default-caps", help: "Docker's default capabilities (the default when --caps is not given)."),
                       OptionSpec("kernel", .value(placeholder: "X.Y"), help: "The kernel version for minKernel conditions (default: the running kernel)."),
                       OptionSpec("name", .value(placeholder: "name"), help: "The policy's name (default: the resource's or the file's name).")],
-            arguments: [ArgumentSpec(name: "profile", help: "The seccomp profile (JSON).")])
+            arguments: [ArgumentSpec(name: "profile", help: "The seccomp profile (JSON; YAML for a Kubernetes resource).")])
     }
 
     var path: String

@@ -1,8 +1,8 @@
 // Compiler benchmark: sysfence against libseccomp 2.5 (optimize level 2) on the same rules, in one run.
 //
 //   bench-compiler [POLICY...]          compare on each policy (default: moby's default profile from
-//                                       ../shared/profiles, rendered for amd64 with Docker's default
-//                                       capabilities, then policies/*.yaml)
+//                                       ../shared/profiles, imported as rendered for amd64 with
+//                                       Docker's default capabilities, then policies/*.yaml)
 //   bench-compiler --one-shot sysfence|libseccomp POLICY
 //                                       one whole-process compile, for the timing of whole processes
 //
@@ -120,9 +120,12 @@ if arguments.first == "--one-shot", arguments.count == 3 {
     exit(0)
 }
 
-/// A policy file, or moby's JSON profile.
+/// A policy file, or a seccomp profile (moby's template rendered as the Docker engine renders it
+/// for amd64 with Docker's default capabilities on the running kernel) imported as a policy.
 func load(_ path: String) throws -> Policy {
-    path.hasSuffix(".json") ? try MobyProfile.policy(contentsOfFile: path) : try Policy(contentsOfFile: path)
+    guard path.hasSuffix(".json") else { return try Policy(contentsOfFile: path) }
+    let options = SeccompRenderOptions(arch: .x86_64, kernel: KernelVersion.running ?? KernelVersion(kernel: 6, major: 1))
+    return try SeccompProfileDocument(contentsOfFile: path).importPolicy(name: "moby-default (amd64)", options: options).policy
 }
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,8 +1,11 @@
 import Foundation
 import SysfenceCore
+import YAML
 
 extension SeccompProfileDocument {
-    /// Reads a profile file (OCI, config.json, moby template or Kubernetes resource in JSON).
+    /// Reads a profile file: OCI, config.json, moby template or Kubernetes resource in JSON, or
+    /// a Kubernetes `SeccompProfile` resource in YAML (any file whose first character other than
+    /// white space is not `{`).
     public init(contentsOfFile path: String) throws(DiagnosticsError) {
         let text: String
         do {
@@ -10,7 +13,18 @@ extension SeccompProfileDocument {
         } catch {
             throw DiagnosticsError(at: nil, "\(path): cannot read the file: \(error.localizedDescription)")
         }
-        try self.init(text: text, file: path)
+        guard text.first(where: { !$0.isWhitespace }) != "{" else {
+            try self.init(text: text, file: path)
+            return
+        }
+        guard let document = try YAMLReader.parse(text, file: path) else {
+            throw DiagnosticsError(at: SourceLocation(file: path, line: 1, column: 1), "the file holds no profile: it is empty or only comments")
+        }
+        if case .mapping(let pairs) = document.content, pairs.contains(where: { $0.key.scalar?.value == "format" }) {
+            throw DiagnosticsError(at: SourceLocation(file: path, line: document.line, column: document.column),
+                                   "this is a sysfence policy; import reads seccomp profiles (sysfence commands take the policy as it is)")
+        }
+        try self.init(json: JSONNode(yaml: document, file: path), file: path)
     }
 
     /// Imports the profile with the system's libseccomp as the reference and its syscall table.
