@@ -4,8 +4,7 @@ import YAML
 
 extension SeccompProfileDocument {
     /// Reads a profile file: OCI, config.json, moby template or Kubernetes resource in JSON, or
-    /// a Kubernetes `SeccompProfile` resource in YAML (any file whose first character other than
-    /// white space is not `{`).
+    /// a Kubernetes `SeccompProfile` resource in YAML; see `init(profileText:file:)`.
     public init(contentsOfFile path: String) throws(DiagnosticsError) {
         let text: String
         do {
@@ -13,18 +12,24 @@ extension SeccompProfileDocument {
         } catch {
             throw DiagnosticsError(at: nil, "\(path): cannot read the file: \(error.localizedDescription)")
         }
+        try self.init(profileText: text, file: path)
+    }
+
+    /// Reads a profile file's text: JSON when its first character other than white space is `{`,
+    /// else YAML (a Kubernetes `SeccompProfile` resource as `kubectl` takes it).
+    public init(profileText text: String, file: String) throws(DiagnosticsError) {
         guard text.first(where: { !$0.isWhitespace }) != "{" else {
-            try self.init(text: text, file: path)
+            try self.init(text: text, file: file)
             return
         }
-        guard let document = try YAMLReader.parse(text, file: path) else {
-            throw DiagnosticsError(at: SourceLocation(file: path, line: 1, column: 1), "the file holds no profile: it is empty or only comments")
+        guard let document = try YAMLReader.parse(text, file: file) else {
+            throw DiagnosticsError(at: SourceLocation(file: file, line: 1, column: 1), "the file holds no profile: it is empty or only comments")
         }
         if case .mapping(let pairs) = document.content, pairs.contains(where: { $0.key.scalar?.value == "format" }) {
-            throw DiagnosticsError(at: SourceLocation(file: path, line: document.line, column: document.column),
+            throw DiagnosticsError(at: SourceLocation(file: file, line: document.line, column: document.column),
                                    "this is a sysfence policy; import reads seccomp profiles (sysfence commands take the policy as it is)")
         }
-        try self.init(json: JSONNode(yaml: document, file: path), file: path)
+        try self.init(json: JSONNode(yaml: document, file: file), file: file)
     }
 
     /// Imports the profile with the system's libseccomp as the reference and its syscall table.
