@@ -177,27 +177,44 @@ static long step(__u64 index, void *context)
     return 1;
 }
 
-/* The seccomp return value of the filter for m->data. */
-static __noinline __u32 decide(struct machine *m)
+/* The verdict table's slot for a call, or NULL when the call has none (its result depends on the
+ * arguments, or its number lies beyond the table). */
+static __always_inline struct sysfence_verdict *known_verdict(__u32 nr, __u32 arch)
 {
-    __u32 nr = m->data[0], arch = m->data[1];
     __u32 abi = SYSFENCE_ABI_COUNT;
     if (arch == SYSFENCE_AUDIT_ARCH_I386)
         abi = SYSFENCE_ABI_I386;
     else if (arch == SYSFENCE_AUDIT_ARCH_X86_64)
         abi = nr & SYSFENCE_X32_SYSCALL_BIT ? SYSFENCE_ABI_X32 : SYSFENCE_ABI_X86_64;
     __u32 slot = abi == SYSFENCE_ABI_X32 ? nr & ~SYSFENCE_X32_SYSCALL_BIT : nr;
-    if (abi < SYSFENCE_ABI_COUNT && slot < SYSFENCE_VERDICT_SLOTS) {
-        __u32 key = abi * SYSFENCE_VERDICT_SLOTS + slot;
-        struct sysfence_verdict *verdict = bpf_map_lookup_elem(&verdicts, &key);
-        if (verdict && verdict->known)
-            return verdict->result;
-    }
+    if (abi >= SYSFENCE_ABI_COUNT || slot >= SYSFENCE_VERDICT_SLOTS)
+        return NULL;
+    __u32 key = abi * SYSFENCE_VERDICT_SLOTS + slot;
+    struct sysfence_verdict *verdict = bpf_map_lookup_elem(&verdicts, &key);
+    return verdict && verdict->known ? verdict : NULL;
+}
+
+/* The seccomp return value of the filter for m->data, by running the program. */
+static __noinline __u32 interpret(struct machine *m)
+{
     count(SYSFENCE_COUNTER_INTERPRETED);
     m->pc = 0;
     m->result = SECCOMP_RET_KILL_PROCESS;
     bpf_loop(SYSFENCE_MAX_INSNS, step, m, 0);
     return m->result;
+}
+
+/* The machine's input: struct seccomp_data as 32-bit words. */
+static __always_inline void load_data(struct machine *m, __u32 nr, __u32 arch, __u64 ip, const __u64 *args)
+{
+    m->data[0] = nr;
+    m->data[1] = arch;
+    m->data[2] = (__u32)ip;
+    m->data[3] = (__u32)(ip >> 32);
+    for (int i = 0; i < 6; i++) {
+        m->data[4 + 2 * i] = (__u32)args[i];
+        m->data[5 + 2 * i] = (__u32)(args[i] >> 32);
+    }
 }
 
 /* Whether the current task's cgroup is a target or lies below one. */
@@ -244,8 +261,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
     if (!in_target(task))
         return 0;
     count(SYSFENCE_COUNTER_SYSCALLS);
-    __u64 cgroup = bpf_get_current_cgroup_id();
     int compat = task->thread_info.status & TS_COMPAT;
+    __u32 nr = (__u32)id;
+    __u32 arch = compat ? SYSFENCE_AUDIT_ARCH_I386 : SYSFENCE_AUDIT_ARCH_X86_64;
+    __u64 ip = regs->ip;
     __u64 args[6];
     if (compat) {
         args[0] = regs->bx; args[1] = regs->cx; args[2] = regs->dx;
@@ -254,23 +273,20 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
         args[0] = regs->di; args[1] = regs->si; args[2] = regs->dx;
         args[3] = regs->r10; args[4] = regs->r8; args[5] = regs->r9;
     }
-    __u32 nr = (__u32)id;
-    __u32 arch = compat ? SYSFENCE_AUDIT_ARCH_I386 : SYSFENCE_AUDIT_ARCH_X86_64;
-    __u64 ip = regs->ip;
 
     __u32 result = SECCOMP_RET_ALLOW;
     __u32 flags = 0;
     if (sysfence_settings.mode != SYSFENCE_MODE_TRACE) {
-        struct machine m = {};
-        m.data[0] = nr;
-        m.data[1] = arch;
-        m.data[2] = (__u32)ip;
-        m.data[3] = (__u32)(ip >> 32);
-        for (int i = 0; i < 6; i++) {
-            m.data[4 + 2 * i] = (__u32)args[i];
-            m.data[5 + 2 * i] = (__u32)(args[i] >> 32);
+        /* The common case, an allowed call whose verdict does not depend on its arguments, costs
+         * one table lookup; the machine is set up only for the calls that need the program run. */
+        struct sysfence_verdict *known = known_verdict(nr, arch);
+        if (known) {
+            result = known->result;
+        } else {
+            struct machine m = {};
+            load_data(&m, nr, arch, ip, args);
+            result = interpret(&m);
         }
-        result = decide(&m);
         __u32 action = result & SECCOMP_RET_ACTION_FULL;
         if (action == SECCOMP_RET_ALLOW)
             return 0;
@@ -281,6 +297,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
         }
     }
 
+    __u64 cgroup = bpf_get_current_cgroup_id();
     __u64 now = bpf_ktime_get_ns();
     if (sysfence_settings.rate_limit && !within_rate(cgroup, now)) {
         count(SYSFENCE_COUNTER_RATE_LIMITED);
@@ -323,5 +340,6 @@ int decide_test(struct bpf_raw_tracepoint_args *ctx)
         m.data[2 * i] = (__u32)word;
         m.data[2 * i + 1] = (__u32)(word >> 32);
     }
-    return decide(&m);
+    struct sysfence_verdict *known = known_verdict(m.data[0], m.data[1]);
+    return known ? known->result : interpret(&m);
 }

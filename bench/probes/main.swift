@@ -35,15 +35,11 @@ let otherCgroup = hierarchy.mountPoint + "/sysfence-bench-other-\(getpid())"
 for cgroup in [loopCgroup, otherCgroup] { try FileManager.default.createDirectory(atPath: cgroup, withIntermediateDirectories: false) }
 defer { for cgroup in [loopCgroup, otherCgroup] { rmdir(cgroup) } }
 
-/// Mean nanoseconds per getppid of the loop, run in `loopCgroup`; the best of three runs.
+/// Mean nanoseconds per getppid of one run of the loop in `loopCgroup`.
 func loopCost(count: Int = iterations, under wrapper: [String] = []) throws -> Double {
-    var best = Double.infinity
-    for _ in 0..<3 {
-        let arguments = [loopCgroup + "/cgroup.procs", "loop", "\(getppid)", "\(count)"]
-        let output = wrapper.isEmpty ? try run(helper, arguments) : try run(wrapper[0], Array(wrapper.dropFirst()) + [helper] + arguments)
-        best = min(best, Double(output.split(separator: "\n").last.map(String.init) ?? "") ?? .infinity)
-    }
-    return best
+    let arguments = [loopCgroup + "/cgroup.procs", "loop", "\(getppid)", "\(count)"]
+    let output = wrapper.isEmpty ? try run(helper, arguments) : try run(wrapper[0], Array(wrapper.dropFirst()) + [helper] + arguments)
+    return Double(output.split(separator: "\n").last.map(String.init) ?? "") ?? .infinity
 }
 
 let allowAll = Policy(defaultAction: .allow, arches: [.x86_64], rules: [Rule(action: .errno(1), syscalls: [.name("reboot")])])
@@ -73,25 +69,36 @@ func withEmptyProgram<T>(_ body: () throws -> T) throws -> T {
     return try body()
 }
 
-let base = try loopCost()
-let floor = try withEmptyProgram { try loopCost() }
-let outside = try withProbe(allowAll, on: otherCgroup) { _ in try loopCost() }
-let inside = try withProbe(allowAll, on: loopCgroup) { _ in try loopCost() }
-let straceCount = max(iterations / 50, 10_000)
-let strace = try loopCost(count: straceCount, under: ["/usr/bin/strace", "-f", "-qq", "-o", "/dev/null"])
-
-func row(_ name: String, _ value: Double) -> String {
-    name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.1f ns/call  %+8.1f ns", value, value - base)
+// Rounds of every configuration in turn, so that drift in the machine's load hits them alike; each
+// figure is the median over the rounds of the configuration's cost minus the same round's cost
+// without a probe.
+let rounds = 7
+var samples: [String: [Double]] = [:]
+for _ in 0..<rounds {
+    let base = try loopCost()
+    samples["no probe", default: []].append(base)
+    samples["floor", default: []].append(try withEmptyProgram { try loopCost() } - base)
+    samples["outside", default: []].append(try withProbe(allowAll, on: otherCgroup) { _ in try loopCost() } - base)
+    samples["inside", default: []].append(try withProbe(allowAll, on: loopCgroup) { _ in try loopCost() } - base)
 }
-print("syscall loop: getppid x \(iterations) (strace: x \(straceCount)), best of 3")
-print(row("no probe", base))
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+let base = median(samples["no probe"]!), floor = median(samples["floor"]!)
+let outside = median(samples["outside"]!), inside = median(samples["inside"]!)
+let straceCount = max(iterations / 50, 10_000)
+let strace = try loopCost(count: straceCount, under: ["/usr/bin/strace", "-f", "-qq", "-o", "/dev/null"]) - (try loopCost(count: straceCount))
+
+func row(_ name: String, _ added: Double) -> String {
+    name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%+9.1f ns/call", added)
+}
+print("syscall loop: getppid x \(iterations) (strace: x \(straceCount)); median of \(rounds) rounds of the added cost")
+print(String(format: "no probe: %.1f ns/call", base))
 print(row("empty program on sys_enter (kernel's floor)", floor))
 print(row("probe attached to another cgroup", outside))
 print(row("probe on the loop's cgroup, no violations", inside))
 print(row("strace -f", strace))
-print(String(format: "added cost outside target: %.1f ns (target <= 40), of which sysfence's own: %.1f ns", outside - base, outside - floor))
-print(String(format: "added cost inside target:  %.1f ns (target <= 80), of which sysfence's own: %.1f ns", inside - base, inside - floor))
-print(String(format: "strace added / probe added (inside): %.0fx (target >= 20)", (strace - base) / max(inside - base, 0.1)))
+print(String(format: "added cost outside target: %.1f ns (target <= 40), of which sysfence's own: %.1f ns", outside, outside - floor))
+print(String(format: "added cost inside target:  %.1f ns (target <= 80), of which sysfence's own: %.1f ns", inside, inside - floor))
+print(String(format: "strace added / probe added (inside): %.0fx (target >= 20)", strace / max(inside, 0.1)))
 
 // Throughput: every getppid of the loop is a violation event; count what user space receives.
 let events = iterations * 2
