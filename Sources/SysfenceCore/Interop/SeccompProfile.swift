@@ -61,14 +61,30 @@ extension SeccompSyscallRule: Hashable {
     }
 }
 
-/// Where a profile entry came from: its JSON path (`syscalls[12]`) and its place in the file.
+/// Where a profile entry came from: its JSON path (`syscalls[12]`) and its place in the file,
+/// with the places of its parts for findings about one of them.
 public struct SeccompRuleOrigin: Hashable, Sendable, CustomStringConvertible {
     public var path: JSONPath
     public var location: SourceLocation?
+    /// Each element of `names` (or the `name` string), parallel to the entry's names.
+    public var names: [SourceLocation?]
+    /// Each element of `args`, parallel to the entry's arguments.
+    public var arguments: [SourceLocation?]
+    /// The `action` value.
+    public var action: SourceLocation?
 
-    public init(path: JSONPath, location: SourceLocation?) {
+    public init(path: JSONPath, location: SourceLocation?, names: [SourceLocation?] = [], arguments: [SourceLocation?] = [],
+                action: SourceLocation? = nil) {
         self.path = path
         self.location = location
+        self.names = names
+        self.arguments = arguments
+        self.action = action
+    }
+
+    /// The place of name `index`, or of the entry when unknown.
+    public func location(ofName index: Int) -> SourceLocation? {
+        index < names.count ? names[index] ?? location : location
     }
 
     public var description: String { path.description }
