@@ -386,12 +386,8 @@ private struct SeccompImporter {
     func ruleSource(entry: Int, part: Int?, syscalls: [SyscallSelector]) -> RuleSource? {
         let rule = profile.syscalls[entry]
         guard let origin = rule.origin, let location = origin.location else { return nil }
-        let names = syscalls.map { selector in
-            rule.names.firstIndex(of: "\(selector)").flatMap(origin.location(ofName:)) ?? location
-        }
-        let argument = part ?? 0
-        let condition = argument < origin.arguments.count ? origin.arguments[argument] : nil
-        return RuleSource(rule: location, action: origin.action, syscalls: names, condition: condition)
+        let names = syscalls.map { rule.location(ofName: "\($0)") ?? location }
+        return RuleSource(rule: location, action: origin.action, syscalls: names, condition: rule.location(ofArgument: part ?? 0))
     }
 
     /// Checks the policy against the filter for every syscall number of every arch.

@@ -48,6 +48,21 @@ public struct SeccompSyscallRule: Sendable {
     }
 }
 
+extension SeccompSyscallRule {
+    /// Where the entry writes `name` (its element of `names`), else where the entry starts.
+    public func location(ofName name: String) -> SourceLocation? {
+        guard let origin else { return nil }
+        guard let index = names.firstIndex(of: name), index < origin.names.count else { return origin.location }
+        return origin.names[index] ?? origin.location
+    }
+
+    /// Where the entry writes argument test `index` (its element of `args`), if known.
+    public func location(ofArgument index: Int) -> SourceLocation? {
+        guard let origin, index < origin.arguments.count else { return nil }
+        return origin.arguments[index]
+    }
+}
+
 extension SeccompSyscallRule: Hashable {
     public static func == (lhs: SeccompSyscallRule, rhs: SeccompSyscallRule) -> Bool {
         lhs.names == rhs.names && lhs.action == rhs.action && lhs.arguments == rhs.arguments && lhs.comment == rhs.comment
@@ -80,11 +95,6 @@ public struct SeccompRuleOrigin: Hashable, Sendable, CustomStringConvertible {
         self.names = names
         self.arguments = arguments
         self.action = action
-    }
-
-    /// The place of name `index`, or of the entry when unknown.
-    public func location(ofName index: Int) -> SourceLocation? {
-        index < names.count ? names[index] ?? location : location
     }
 
     public var description: String { path.description }

@@ -26,26 +26,19 @@ extension Linter {
 }
 
 extension LintContext {
-    /// The place of `name` in entry `entry` of an imported profile.
-    func location(of name: String, inEntry entry: Int, of profile: SeccompProfile) -> SourceLocation {
-        let rule = profile.syscalls[entry]
-        let place = rule.names.firstIndex(of: name).flatMap { rule.origin?.location(ofName: $0) } ?? rule.origin?.location
-        return place ?? fileStart
-    }
-
     /// `unknown-syscall` and `syscall-not-on-arch` for the names the import left out: names this
     /// libseccomp does not know (runc skips them, so they fall to the default action) and names
     /// that none of the rendering's arches has (they serve hosts of other arches).
     func checkProfileNames(_ imported: SeccompImport, into findings: inout [Finding]) {
         for unknown in imported.unknownSyscalls {
             let closest = table.suggestion(for: unknown.name).map { "; the closest known name is '\($0)'" } ?? ""
-            findings.append(Finding(.unknownSyscall, severity: .warning, at: location(of: unknown.name, inEntry: unknown.entry, of: imported.profile),
+            findings.append(Finding(.unknownSyscall, severity: .warning, at: imported.profile.syscalls[unknown.entry].location(ofName: unknown.name) ?? fileStart,
                                     subject: unknown.name,
                                     "unknown syscall '\(unknown.name)': this libseccomp does not know it, so runc skips it and the call gets the default action \(spell(policy.defaultAction)) (a newer libseccomp may know it)\(closest)"))
         }
         let arches = listText(policy.arches.map(\.rawValue))
         for absent in imported.absentSyscalls {
-            findings.append(Finding(.syscallNotOnArch, severity: .note, at: location(of: absent.name, inEntry: absent.entry, of: imported.profile),
+            findings.append(Finding(.syscallNotOnArch, severity: .note, at: imported.profile.syscalls[absent.entry].location(ofName: absent.name) ?? fileStart,
                                     subject: absent.name,
                                     "\(absent.name) does not exist on \(arches), the arches this profile admits here; the name only serves hosts of other arches"))
         }
@@ -78,8 +71,7 @@ extension LintContext {
                 if differs { shadowed.append(name) } else { redundant.append(name) }
             }
             let what = (silent.part.map { "args[\($0)] of " } ?? "") + (rule.origin?.path.description ?? "syscalls[\(silent.entry)]")
-            let location = silent.part.flatMap { $0 < rule.origin?.arguments.count ?? 0 ? rule.origin?.arguments[$0] : nil }
-                ?? rule.origin?.location ?? fileStart
+            let location = silent.part.flatMap(rule.location(ofArgument:)) ?? rule.origin?.location ?? fileStart
             if !shadowed.isEmpty {
                 findings.append(Finding(.shadowedRule, at: location, subject: shadowed.joined(separator: ","),
                                         "\(what) never decides a call of \(listText(shadowed)): libseccomp lets other entries decide every call it matches, some with another action than its \(spell(rule.action))"))
