@@ -127,7 +127,7 @@ private struct SeccompImporter {
         let policy = assemble(name: name, decisions: decisions, reachedByProfileName: reachedByProfileName)
         try verify(policy, program: filter.instructions)
         return SeccompImport(policy: policy, profile: profile, diagnostics: diagnostics, spelledOut: spelledOut,
-                             unknownSyscalls: unknownSyscalls, absentSyscalls: absentSyscalls, silentRules: silentRules,)
+                             unknownSyscalls: unknownSyscalls, absentSyscalls: absentSyscalls, silentRules: silentRules)
     }
 
     // MARK: Checks and notes

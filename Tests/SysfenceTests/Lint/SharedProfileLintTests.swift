@@ -104,6 +104,7 @@ struct SharedProfileLintTests {
             case "sign-extension":
                 let test = lines[(finding.location.line - 1)..<min(finding.location.line + 3, lines.count)].joined()
                 #expect(text.hasPrefix("{") && test.contains("4294967295"), "\(finding)")
+                #expect(finding.message.hasSuffix("; test it with SCMP_CMP_MASKED_EQ under the mask 4294967295 instead"))
             case "shadowed-rule", "redundant-rule":
                 #expect(text.hasPrefix("{"), "\(finding)")
             default:
