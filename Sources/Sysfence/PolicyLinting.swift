@@ -12,12 +12,30 @@ extension Linter {
         self.init(table: .libseccomp, errnoNames: ConstantTable.system.errnoNames, baseline: baseline, compileOptions: .recommended)
     }
 
-    /// Every finding for one policy file (YAML, format 1).
+    /// Every finding for one policy file: a policy (YAML, format 1), or a seccomp profile
+    /// (`.json`: OCI, config.json, moby template, Kubernetes resource) as runc loads it on a host
+    /// that `rendering` describes (see `lint(_:of:renderedFor:file:)`).
     ///
     /// A file that cannot be read or decoded gives one finding per problem instead: a misspelt
-    /// syscall as `unknown-syscall`, anything else as `invalid-policy`; the other rules need a
-    /// policy that loads.
-    public func lint(contentsOfFile path: String) -> [Finding] {
+    /// syscall in a policy as `unknown-syscall`, anything else as `invalid-policy`; the other
+    /// rules need a policy that loads.
+    public func lint(contentsOfFile path: String, rendering: SeccompRenderOptions = .host) -> [Finding] {
+        lintFile(path, rendering: rendering).findings
+    }
+
+    /// The findings for one file and, for a profile, what was linted (`describe(rendering:)`).
+    func lintFile(_ path: String, rendering: SeccompRenderOptions) -> (findings: [Finding], linted: String?) {
+        guard path.hasSuffix(".json") else { return (lintPolicyFile(path), nil) }
+        do {
+            let document = try SeccompProfileDocument(contentsOfFile: path)
+            let imported = try document.importPolicy(name: nil, options: rendering)
+            return (lint(imported, of: document, renderedFor: rendering, file: path), document.describe(rendering: rendering))
+        } catch {
+            return (Linter.findings(forLoadFailure: error, file: path), nil)
+        }
+    }
+
+    private func lintPolicyFile(_ path: String) -> [Finding] {
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -64,8 +82,33 @@ extension PolicyKeyLocations {
 }
 
 extension LintReport {
-    /// Lints each file with `linter`, in order.
-    public init(linting files: [String], with linter: Linter) {
-        self.init(files: files, findings: files.flatMap { linter.lint(contentsOfFile: $0) })
+    /// Lints each file with `linter`, in order; seccomp profiles as runc loads them on a host
+    /// that `rendering` describes.
+    public init(linting files: [String], with linter: Linter, rendering: SeccompRenderOptions = .host) {
+        var findings: [Finding] = [], renderings: [String: String] = [:]
+        for file in files {
+            let (found, linted) = linter.lintFile(file, rendering: rendering)
+            findings += found
+            renderings[file] = linted
+        }
+        self.init(files: files, findings: findings)
+        self.renderings = renderings
+    }
+}
+
+extension SeccompRenderOptions {
+    /// This host: its arch and running kernel (6.1 when unknown), with Docker's default capabilities.
+    public static var host: SeccompRenderOptions {
+        SeccompRenderOptions(arch: .native, capabilities: dockerDefaultCapabilities, kernel: KernelVersion.running ?? KernelVersion(kernel: 6, major: 1))
+    }
+}
+
+extension SeccompProfileDocument {
+    /// What a lint of the profile rendered for `options` judges, in one sentence.
+    func describe(rendering options: SeccompRenderOptions) -> String {
+        guard isTemplate else { return "\(kind.rawValue), linted as runc loads it on a \(options.arch) host" }
+        let caps = options.capabilities == SeccompRenderOptions.dockerDefaultCapabilities
+            ? "Docker's default capabilities" : options.capabilities.isEmpty ? "no capabilities" : options.capabilities.sorted().joined(separator: " ")
+        return "\(kind.rawValue), linted as rendered for \(options.arch), kernel \(options.kernel), \(caps)"
     }
 }

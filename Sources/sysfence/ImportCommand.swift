@@ -16,12 +16,9 @@ struct ImportCommand: Command {
                 keep their comments; where libseccomp resolves overlapping rules in a way no order of them \
                 reproduces, the policy spells out its decision and a warning says so.
                 """,
-            options: [OptionSpec("output", short: "o", .value(placeholder: "file"), help: "Write the policy to this file instead of standard output."),
-                      OptionSpec("arch", .value(placeholder: "arch"), help: "The host arch: amd64, arm64, 386, arm, riscv64, ppc64le, s390x (default: native)."),
-                      OptionSpec("caps", .value(placeholder: "CAP_A,CAP_B"), help: "The container's capabilities, for a template's caps conditions."),
-                      OptionSpec("docker-default-caps", help: "Docker's default capabilities (the default when --caps is not given)."),
-                      OptionSpec("kernel", .value(placeholder: "X.Y"), help: "The kernel version for minKernel conditions (default: the running kernel)."),
-                      OptionSpec("name", .value(placeholder: "name"), help: "The policy's name (default: the resource's or the file's name).")],
+            options: [OptionSpec("output", short: "o", .value(placeholder: "file"), help: "Write the policy to this file instead of standard output.")]
+                + RenderOptions.specs
+                + [OptionSpec("name", .value(placeholder: "name"), help: "The policy's name (default: the resource's or the file's name).")],
             arguments: [ArgumentSpec(name: "profile", help: "The seccomp profile (JSON; YAML for a Kubernetes resource).")])
     }
 
@@ -34,27 +31,7 @@ struct ImportCommand: Command {
         path = arguments.arguments("profile")[0]
         output = arguments.value("output")
         name = arguments.value("name")
-        var arch = Arch.native
-        if let text = arguments.value("arch") {
-            guard let parsed = Arch(name: text), parsed != .x32 else {
-                throw UsageError(message: "Unknown host arch '\(text)'; expected amd64, arm64, 386, arm, riscv64, ppc64le or s390x")
-            }
-            arch = parsed
-        }
-        var capabilities = SeccompRenderOptions.dockerDefaultCapabilities
-        if let caps = arguments.value("caps") {
-            if arguments.flag("docker-default-caps") { throw UsageError(message: "Give --caps or --docker-default-caps, not both") }
-            capabilities = Set(caps.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-                .map { $0.hasPrefix("CAP_") ? $0 : "CAP_" + $0 })
-        }
-        let kernel: KernelVersion
-        if let text = arguments.value("kernel") {
-            guard let parsed = KernelVersion(release: text) else { throw UsageError(message: "Invalid kernel version '\(text)'; expected X.Y such as 6.1") }
-            kernel = parsed
-        } else {
-            kernel = KernelVersion.running ?? KernelVersion(kernel: 6, major: 1)
-        }
-        options = SeccompRenderOptions(arch: arch, capabilities: capabilities, kernel: kernel)
+        options = try RenderOptions.parse(arguments)
     }
 
     func run(on console: Console) -> ExitStatus {

@@ -7,7 +7,9 @@ struct LintCommand: Command {
             name: "lint",
             abstract: "Find weak, broken and dangerous rules in policy files.",
             discussion: """
-                Reads each policy file (YAML, format 1) and reports what its filter would really do wrong: \
+                Reads each policy file (YAML, format 1) or seccomp profile (.json: OCI, config.json, moby's \
+                template, Kubernetes SeccompProfile; linted as runc loads it, a template rendered for --arch, \
+                --caps and --kernel) and reports what its filter would really do wrong: \
                 misspelt or missing syscalls, rules that never apply, conditions that never or always hold, \
                 comparisons that miss sign-extended or pointer arguments, dangerous syscalls let through, \
                 compat ABIs, probed syscalls refused with the wrong errno, startup syscalls denied and filters \
@@ -20,8 +22,8 @@ struct LintCommand: Command {
                            help: "Exit with status 1 on findings of this severity or above: error, warning or note (default: error)."),
                 OptionSpec("baseline", .value(placeholder: "file"),
                            help: "Report every syscall allowed that this baseline policy does not allow."),
-            ],
-            arguments: [ArgumentSpec(name: "file", help: "A policy file to lint.", repeating: true)])
+            ] + RenderOptions.specs,
+            arguments: [ArgumentSpec(name: "file", help: "A policy file or seccomp profile to lint.", repeating: true)])
     }
 
     enum Format: String, CaseIterable {
@@ -32,12 +34,14 @@ struct LintCommand: Command {
     var format: Format
     var failOn: Severity
     var baseline: String?
+    var rendering: SeccompRenderOptions
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         files = arguments.arguments("file")
         format = try Self.choice(arguments.value("format") ?? "text", for: "format")
         failOn = try Self.choice(arguments.value("fail-on") ?? "error", for: "fail-on")
         baseline = arguments.value("baseline")
+        rendering = try RenderOptions.parse(arguments)
     }
 
     /// The value of an option that takes one of a few words.
@@ -54,7 +58,7 @@ struct LintCommand: Command {
             guard let policy = PolicyInput.load(baseline, on: console) else { return .failure }
             baselinePolicy = policy
         }
-        let report = LintReport(linting: files, with: Linter(baseline: baselinePolicy))
+        let report = LintReport(linting: files, with: Linter(baseline: baselinePolicy), rendering: rendering)
         switch format {
         case .text: console.out.write(report.text(color: console.out.colour))
         case .json: console.out.write(report.json())

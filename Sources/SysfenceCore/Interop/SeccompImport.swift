@@ -9,6 +9,26 @@ public struct SeccompImport: Sendable {
     /// The syscalls (`name/arch`) whose decision no order of the profile's own rules reproduces,
     /// so the policy spells out libseccomp's filter test by test for them.
     public var spelledOut: [String]
+    /// Names libseccomp does not know, which runc skips; the first entry naming each.
+    public var unknownSyscalls: [NamedSyscall] = []
+    /// Names that exist on none of the profile's arches; the first entry naming each.
+    public var absentSyscalls: [NamedSyscall] = []
+    /// Entries, or argument tests runc split off them, that never decide a call.
+    public var silentRules: [SilentRule] = []
+
+    /// A syscall name as entry `entry` of `profile` writes it.
+    public struct NamedSyscall: Hashable, Sendable {
+        public var name: String
+        public var entry: Int
+    }
+
+    /// Entry `entry` of `profile` (or its argument test `part` when runc split the entry), which
+    /// libseccomp never lets decide a call of `names`: other entries decide every case it covers.
+    public struct SilentRule: Hashable, Sendable {
+        public var entry: Int
+        public var part: Int?
+        public var names: [String]
+    }
 }
 
 /// One step of an imported syscall's decision: a rule of the profile, or a rule spelt out from
@@ -56,6 +76,9 @@ private struct SeccompImporter {
     let rules: LibseccompRuleSet
     var diagnostics: [Diagnostic] = []
     var spelledOut: [String] = []
+    var unknownSyscalls: [SeccompImport.NamedSyscall] = []
+    var absentSyscalls: [SeccompImport.NamedSyscall] = []
+    var silentRules: [SeccompImport.SilentRule] = []
 
     init(profile: SeccompProfile, native: Arch, table: SyscallTable) {
         self.table = table
@@ -103,7 +126,8 @@ private struct SeccompImporter {
         warnAboutRulesThatNeverDecide(deciding: deciding, unknown: filter.unknownSyscalls)
         let policy = assemble(name: name, decisions: decisions, reachedByProfileName: reachedByProfileName)
         try verify(policy, program: filter.instructions)
-        return SeccompImport(policy: policy, profile: profile, diagnostics: diagnostics, spelledOut: spelledOut)
+        return SeccompImport(policy: policy, profile: profile, diagnostics: diagnostics, spelledOut: spelledOut,
+                             unknownSyscalls: unknownSyscalls, absentSyscalls: absentSyscalls, silentRules: silentRules)
     }
 
     // MARK: Checks and notes
@@ -141,12 +165,17 @@ private struct SeccompImporter {
     mutating func warnAboutUnknownNames(_ unknown: Set<String>) {
         var reported: Set<String> = []
         for rule in rules.rules where unknown.contains(rule.syscall) && reported.insert(rule.syscall).inserted {
+            unknownSyscalls.append(SeccompImport.NamedSyscall(name: rule.syscall, entry: rule.entry))
             let suggestion = table.suggestion(for: rule.syscall).map { "; did you mean \"\($0)\"?" } ?? ""
             diagnostics.append(Diagnostic(.warning, at: location(ofEntry: rule.entry),
                 "\(path(ofEntry: rule.entry)): unknown syscall \"\(rule.syscall)\", skipped as runc skips names libseccomp does not know\(suggestion)"))
         }
         let absent = Set(rules.rules.map(\.syscall)).subtracting(unknown).filter { name in
             !rules.arches.contains { table.number(of: name, on: $0) != nil }
+        }
+        var listed: Set<String> = []
+        for rule in rules.rules where absent.contains(rule.syscall) && listed.insert(rule.syscall).inserted {
+            absentSyscalls.append(SeccompImport.NamedSyscall(name: rule.syscall, entry: rule.entry))
         }
         if !absent.isEmpty {
             diagnostics.append(Diagnostic(.note, at: nil,
@@ -166,6 +195,7 @@ private struct SeccompImporter {
         }
         for step in order {
             guard case .original(let entry, let part) = step else { continue }
+            silentRules.append(SeccompImport.SilentRule(entry: entry, part: part, names: silentNames[step]!))
             let which = part.map { "args[\($0)] of " } ?? ""
             diagnostics.append(Diagnostic(.warning, at: location(ofEntry: entry),
                 "\(which)\(path(ofEntry: entry)) never decides a call for \(silentNames[step]!.joined(separator: ", ")): libseccomp lets other rules decide every case it covers; left out"))
@@ -336,13 +366,28 @@ private struct SeccompImporter {
                     let source = profile.syscalls[entry]
                     let arguments = part.map { [source.arguments[$0]] } ?? source.arguments
                     let condition = LibseccompRule(syscall: "", action: source.action, arguments: arguments, entry: entry).condition
-                    policyRules.append(Rule(action: source.action, syscalls: syscalls, condition: condition, arches: key.arches, comment: source.comment))
+                    policyRules.append(Rule(action: source.action, syscalls: syscalls, condition: condition, arches: key.arches, comment: source.comment,
+                                            source: ruleSource(entry: entry, part: part, syscalls: syscalls)))
                 case .derived(let action, let condition):
-                    policyRules.append(Rule(action: action, syscalls: syscalls, condition: condition, arches: key.arches))
+                    // No entry decides alone: the places are those of the first entries naming the syscalls.
+                    let source = syscalls.lazy.compactMap { selector in
+                        profile.syscalls.indices.first { profile.syscalls[$0].names.contains("\(selector)") }
+                    }.first.flatMap { ruleSource(entry: $0, part: nil, syscalls: syscalls) }
+                    policyRules.append(Rule(action: action, syscalls: syscalls, condition: condition, arches: key.arches, source: source))
                 }
             }
         }
         return Policy(name: name, defaultAction: rules.defaultAction, arches: rules.arches, badArchAction: .killThread, rules: policyRules)
+    }
+
+    /// Where entry `entry` wrote the parts of a rule made from it: the entry, its action, each
+    /// syscall's element of `names` (the entry's place for syscalls it does not name) and the
+    /// argument test (the first one when runc did not split the entry).
+    func ruleSource(entry: Int, part: Int?, syscalls: [SyscallSelector]) -> RuleSource? {
+        let rule = profile.syscalls[entry]
+        guard let origin = rule.origin, let location = origin.location else { return nil }
+        let names = syscalls.map { rule.location(ofName: "\($0)") ?? location }
+        return RuleSource(rule: location, action: origin.action, syscalls: names, condition: rule.location(ofArgument: part ?? 0))
     }
 
     /// Checks the policy against the filter for every syscall number of every arch.

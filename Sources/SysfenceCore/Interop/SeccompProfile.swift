@@ -48,6 +48,21 @@ public struct SeccompSyscallRule: Sendable {
     }
 }
 
+extension SeccompSyscallRule {
+    /// Where the entry writes `name` (its element of `names`), else where the entry starts.
+    public func location(ofName name: String) -> SourceLocation? {
+        guard let origin else { return nil }
+        guard let index = names.firstIndex(of: name), index < origin.names.count else { return origin.location }
+        return origin.names[index] ?? origin.location
+    }
+
+    /// Where the entry writes argument test `index` (its element of `args`), if known.
+    public func location(ofArgument index: Int) -> SourceLocation? {
+        guard let origin, index < origin.arguments.count else { return nil }
+        return origin.arguments[index]
+    }
+}
+
 extension SeccompSyscallRule: Hashable {
     public static func == (lhs: SeccompSyscallRule, rhs: SeccompSyscallRule) -> Bool {
         lhs.names == rhs.names && lhs.action == rhs.action && lhs.arguments == rhs.arguments && lhs.comment == rhs.comment
@@ -61,14 +76,25 @@ extension SeccompSyscallRule: Hashable {
     }
 }
 
-/// Where a profile entry came from: its JSON path (`syscalls[12]`) and its place in the file.
+/// Where a profile entry came from: its JSON path (`syscalls[12]`) and its place in the file,
+/// with the places of its parts for findings about one of them.
 public struct SeccompRuleOrigin: Hashable, Sendable, CustomStringConvertible {
     public var path: JSONPath
     public var location: SourceLocation?
+    /// Each element of `names` (or the `name` string), parallel to the entry's names.
+    public var names: [SourceLocation?]
+    /// Each element of `args`, parallel to the entry's arguments.
+    public var arguments: [SourceLocation?]
+    /// The `action` value.
+    public var action: SourceLocation?
 
-    public init(path: JSONPath, location: SourceLocation?) {
+    public init(path: JSONPath, location: SourceLocation?, names: [SourceLocation?] = [], arguments: [SourceLocation?] = [],
+                action: SourceLocation? = nil) {
         self.path = path
         self.location = location
+        self.names = names
+        self.arguments = arguments
+        self.action = action
     }
 
     public var description: String { path.description }

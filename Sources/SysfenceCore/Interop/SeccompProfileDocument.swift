@@ -16,6 +16,8 @@ public struct SeccompProfileDocument: Sendable {
     public struct ArchMapEntry: Sendable {
         public var architecture: String
         public var subArchitectures: [String]
+        /// The places of `architecture` and of each sub-architecture, in that order.
+        public var locations: [SourceLocation?] = []
     }
 
     /// moby's `includes`/`excludes`: arches (moby's names: `amd64`, `arm64`...), caps, minimum kernel.
@@ -44,6 +46,18 @@ public struct SeccompProfileDocument: Sendable {
     public var entries: [Entry]
     /// Warnings found while reading (unknown keys, ignored fields).
     public var warnings: [Diagnostic]
+    /// Where the file wrote its keys, for findings about them.
+    public var places = Places()
+
+    /// Where a profile file wrote the keys that concern the whole profile.
+    public struct Places: Sendable {
+        /// The `defaultAction` value.
+        public var defaultAction: SourceLocation?
+        /// The `architectures` key, else the `archMap` key.
+        public var arches: SourceLocation?
+        /// Each element of `architectures`, parallel to `architectures`.
+        public var architectures: [SourceLocation?] = []
+    }
 }
 
 /// A Linux kernel version as moby's `minKernel` compares it: `<kernel>.<major>`.
@@ -143,6 +157,19 @@ extension SeccompProfileDocument {
         return SeccompProfile(defaultAction: defaultAction, architectures: arches, flags: flags, listenerPath: listenerPath,
                               listenerMetadata: listenerMetadata, syscalls: rules)
     }
+
+    /// Where the arches a rendering for `options` admits are written: the element of
+    /// `architectures`, or of the host's `archMap` entry, that names each. The first place wins.
+    public func archLocations(for options: SeccompRenderOptions) -> [Arch: SourceLocation] {
+        var named = Array(zip(architectures.map(\.arch), places.architectures))
+        if let entry = archMap.first(where: { $0.architecture == options.mobyNames.seccomp }) {
+            let names = [entry.architecture] + entry.subArchitectures
+            named += zip(names.map { SeccompArchitecture(name: $0)?.arch }, entry.locations)
+        }
+        var result: [Arch: SourceLocation] = [:]
+        for case (let arch?, let location?) in named where result[arch] == nil { result[arch] = location }
+        return result
+    }
 }
 
 // MARK: - Reading
@@ -235,8 +262,12 @@ extension SeccompProfileDocument {
             reader.error(node, path, "the profile has no \"defaultAction\"")
         }
 
+        var places = Places(defaultAction: fields["defaultAction"].flatMap(reader.location(of:)))
         let architectures = reader.optionalArray(fields["architectures"], path.member("architectures")).enumerated().compactMap { index, element in
-            decodeArchitecture(element, path.member("architectures").index(index), reader: &reader)
+            decodeArchitecture(element, path.member("architectures").index(index), reader: &reader).map { architecture in
+                places.architectures.append(reader.location(of: element))
+                return architecture
+            }
         }
         var archMap: [ArchMapEntry] = []
         for (index, element) in reader.optionalArray(fields["archMap"], path.member("archMap")).enumerated() {
@@ -247,10 +278,14 @@ extension SeccompProfileDocument {
                 continue
             }
             guard let architecture = decodeArchitecture(architectureNode, entryPath.member("architecture"), reader: &reader) else { continue }
+            var locations = [reader.location(of: architectureNode)]
             let subArchitectures = reader.optionalArray(entry["subArchitectures"], entryPath.member("subArchitectures")).enumerated().compactMap { i, sub in
-                decodeArchitecture(sub, entryPath.member("subArchitectures").index(i), reader: &reader)
+                decodeArchitecture(sub, entryPath.member("subArchitectures").index(i), reader: &reader).map { architecture in
+                    locations.append(reader.location(of: sub))
+                    return architecture
+                }
             }
-            archMap.append(ArchMapEntry(architecture: architecture.name, subArchitectures: subArchitectures.map(\.name)))
+            archMap.append(ArchMapEntry(architecture: architecture.name, subArchitectures: subArchitectures.map(\.name), locations: locations))
         }
         if !architectures.isEmpty, !archMap.isEmpty, let node = fields["archMap"] {
             reader.error(node, path.member("archMap"), "both \"architectures\" and \"archMap\" are given; use one of them, as moby requires")
@@ -267,10 +302,17 @@ extension SeccompProfileDocument {
             entries.append(entry)
         }
         try reader.throwIfFailed()
+        places.arches = keyLocation("architectures", in: node, reader: reader) ?? keyLocation("archMap", in: node, reader: reader)
         return SeccompProfileDocument(kind: usesTemplate && kind != .kubernetes ? .mobyTemplate : kind, resourceName: nil,
                                       defaultAction: defaultAction, architectures: architectures, archMap: archMap, flags: flags,
                                       listenerPath: listenerPath, listenerMetadata: listenerMetadata, entries: entries,
-                                      warnings: reader.diagnostics)
+                                      warnings: reader.diagnostics, places: places)
+    }
+
+    /// The place of the key `key` of an object node.
+    private static func keyLocation(_ key: String, in node: JSONNode, reader: JSONReader) -> SourceLocation? {
+        guard let member = node.members?.first(where: { $0.key == key }), member.line > 0 else { return nil }
+        return SourceLocation(file: reader.file, line: member.line, column: member.column)
     }
 
     private static func decodeArchitecture(_ node: JSONNode, _ path: JSONPath, reader: inout JSONReader) -> SeccompArchitecture? {
@@ -295,9 +337,14 @@ extension SeccompProfileDocument {
         guard let fields = reader.object(node, path, known: known) else { return nil }
         let errorsBefore = reader.diagnostics.count
         var names = reader.strings(fields["names"], path.member("names"))
+        var nameLocations: [SourceLocation?] = {
+            guard case .array(let elements)? = fields["names"]?.value else { return [] }
+            return elements.map(reader.location(of:))
+        }()
         if let nameNode = fields["name"], let name = reader.optionalString(nameNode, path.member("name")), !name.isEmpty {
             if names.isEmpty {
                 names = [name]
+                nameLocations = [reader.location(of: nameNode)]
             } else {
                 reader.error(nameNode, path.member("name"), "both \"name\" and \"names\" are given; use one of them, as moby requires")
             }
@@ -320,15 +367,20 @@ extension SeccompProfileDocument {
             reader.error(node, path, "the entry has no \"action\"")
         }
         var arguments: [SeccompArgument] = []
+        var argumentLocations: [SourceLocation?] = []
         for (index, element) in reader.optionalArray(fields["args"], path.member("args")).enumerated() {
-            if let argument = decodeArgument(element, path.member("args").index(index), reader: &reader) { arguments.append(argument) }
+            if let argument = decodeArgument(element, path.member("args").index(index), reader: &reader) {
+                arguments.append(argument)
+                argumentLocations.append(reader.location(of: element))
+            }
         }
         let comment = reader.optionalString(fields["comment"], path.member("comment"))
         let includes = fields["includes"].flatMap { decodeFilter($0, path.member("includes"), reader: &reader) }
         let excludes = fields["excludes"].flatMap { decodeFilter($0, path.member("excludes"), reader: &reader) }
         guard let action, reader.diagnostics[errorsBefore...].allSatisfy({ $0.severity != .error }) else { return nil }
         let rule = SeccompSyscallRule(names: names, action: action, arguments: arguments, comment: comment?.isEmpty == true ? nil : comment,
-                                      origin: SeccompRuleOrigin(path: path, location: reader.location(of: node)))
+                                      origin: SeccompRuleOrigin(path: path, location: reader.location(of: node), names: nameLocations,
+                                                                arguments: argumentLocations, action: fields["action"].flatMap(reader.location(of:))))
         return Entry(rule: rule, includes: includes, excludes: excludes)
     }
 

@@ -41,10 +41,14 @@ extension LintContext {
                 if fullWidth, isEquality, !ints.isEmpty, value & 0x8000_0000 != 0, value >> 32 == 0 || value.isSignExtendedInt32 {
                     let negative = -Int64(bitPattern: value | 0xFFFF_FFFF_0000_0000)
                     let how = value.isSignExtendedInt32
-                        ? "only the sign-extended form of -\(negative); a caller that zero-extends it (0x\(String(value & 0xFFFF_FFFF, radix: 16))) gets past"
-                        : "only the zero-extended form; a caller that passes it sign-extended, as the int -\(negative), gets past"
+                        ? "only the sign-extended form of -\(negative); a caller that zero-extends it (0x\(String(value & 0xFFFF_FFFF, radix: 16))) is not matched by this rule"
+                        : "only the zero-extended form; a caller that passes it sign-extended, as the int -\(negative), is not matched by this rule"
+                    // A profile has no u32() view: its way to compare the low word is a masked test.
+                    let fix = isImportedProfile
+                        ? "test it with SCMP_CMP_MASKED_EQ under the mask 4294967295 instead"
+                        : "compare u32(\(argument)) instead"
                     findings.append(Finding(.signExtension, at: location, subject: text,
-                                            "\(argument) of \(listText(ints)) is a 32-bit int and `\(text)` matches \(how); compare u32(\(argument)) instead"))
+                                            "\(argument) of \(listText(ints)) is a 32-bit int and `\(text)` matches \(how); \(fix)"))
                 }
 
                 guard value >> 32 != 0, !value.isSignExtendedInt32 else { continue }

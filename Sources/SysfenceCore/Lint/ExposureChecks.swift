@@ -78,7 +78,7 @@ extension LintContext {
             (.x86, .x86_64, "the i386 ABI (x86)"), (.x32, .x86_64, "the x32 ABI"), (.arm, .aarch64, "the 32-bit arm ABI"),
         ]
         for layer in layers where policy.arches.contains(layer.compat) && policy.arches.contains(layer.native) {
-            findings.append(Finding(.compatArch, at: archesLocation, subject: layer.compat.rawValue,
+            findings.append(Finding(.compatArch, at: location(ofArch: layer.compat), subject: layer.compat.rawValue,
                                     "\(layer.name) is admitted next to \(layer.native): a 64-bit process can enter the kernel through it, with other syscall numbers and other kernel code; drop it unless the workload runs 32-bit code"))
         }
     }

@@ -6,6 +6,9 @@ public struct LintReport: Sendable {
     public var files: [String]
     /// Every finding, ordered by file, line and column.
     public var findings: [Finding]
+    /// For the seccomp profiles among `files`: what was linted (the form, and the rendering of a
+    /// template), as one sentence per file.
+    public var renderings: [String: String] = [:]
 
     /// A report over `files`; the findings are put in order.
     public init(files: [String], findings: [Finding]) {
@@ -25,18 +28,20 @@ public struct LintReport: Sendable {
 
     // MARK: Text
 
-    /// The findings grouped by file, one per line, then a summary; in colour with `color`.
+    /// The findings grouped by file, one per line, then a summary; in colour with `color`. A
+    /// profile's heading is followed by what was linted, even when it has no findings.
     public func text(color: Bool) -> String {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         let severityColor: [Severity: String] = [.error: "31", .warning: "33", .note: "36"]
         var lines: [String] = []
         let grouped = Dictionary(grouping: findings, by: \.location.file)
-        let order = files.filter { grouped[$0] != nil } + grouped.keys.filter { !files.contains($0) }.sorted()
+        let order = files.filter { grouped[$0] != nil || renderings[$0] != nil } + grouped.keys.filter { !files.contains($0) }.sorted()
         for file in order {
-            let group = grouped[file]!
+            let group = grouped[file] ?? []
+            lines.append(paint(file, "1;4"))
+            if let rendering = renderings[file] { lines.append("  " + paint(rendering, "2")) }
             let places = group.map { "\($0.location.line):\($0.location.column)" }
             let placeWidth = places.map(\.count).max() ?? 0
-            lines.append(paint(file, "1;4"))
             for (finding, place) in zip(group, places) {
                 let severity = finding.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                 lines.append("  " + place.padding(toLength: placeWidth, withPad: " ", startingAt: 0) + "  "
@@ -62,7 +67,8 @@ public struct LintReport: Sendable {
     // MARK: JSON
 
     /// The findings as a JSON object: `files`, `findings` (each with `ruleId`, `severity`,
-    /// `message`, `file`, `line`, `column`, `rationale`) and `summary` (counts by severity).
+    /// `message`, `file`, `line`, `column`, `rationale`), `renderings` (what was linted of each
+    /// seccomp profile, by file) and `summary` (counts by severity).
     public func json() -> String {
         let object: [String: Any] = [
             "version": 1,
@@ -74,6 +80,7 @@ public struct LintReport: Sendable {
                     "rationale": finding.rationale,
                 ]
             },
+            "renderings": renderings,
             "summary": Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
         ]
         return serialize(object)

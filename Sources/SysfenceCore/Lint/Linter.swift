@@ -6,11 +6,15 @@ public struct PolicyKeyLocations: Hashable, Sendable {
     public var defaultAction: SourceLocation?
     /// The `arches` key.
     public var arches: SourceLocation?
+    /// Where each arch is named, when the file names them one by one (a profile's
+    /// `architectures` or `archMap` elements); findings about one arch point there.
+    public var archEntries: [Arch: SourceLocation]
 
     /// Places of the keys that were found.
-    public init(defaultAction: SourceLocation? = nil, arches: SourceLocation? = nil) {
+    public init(defaultAction: SourceLocation? = nil, arches: SourceLocation? = nil, archEntries: [Arch: SourceLocation] = [:]) {
         self.defaultAction = defaultAction
         self.arches = arches
+        self.archEntries = archEntries
     }
 }
 
@@ -43,7 +47,13 @@ public struct Linter: Sendable {
     /// - Parameter keys: where the policy file wrote its top-level keys; findings about the
     ///   whole policy point at the file's start when a key's place is unknown.
     public func lint(_ policy: Policy, keys: PolicyKeyLocations = PolicyKeyLocations()) -> [Finding] {
-        let context = LintContext(policy: policy, table: table, errnoNames: errnoNames, keys: keys)
+        lint(policy, keys: keys, isImportedProfile: false)
+    }
+
+    /// Every finding for `policy`; an imported seccomp profile (`isImportedProfile`) has no
+    /// per-rule arches, so names of the other admitted ABIs in its lists are no finding.
+    func lint(_ policy: Policy, keys: PolicyKeyLocations, isImportedProfile: Bool) -> [Finding] {
+        let context = LintContext(policy: policy, table: table, errnoNames: errnoNames, keys: keys, isImportedProfile: isImportedProfile)
         var findings: [Finding] = []
         context.checkNames(into: &findings)
         context.checkReachability(into: &findings)
@@ -55,7 +65,7 @@ public struct Linter: Sendable {
         context.checkStartupSyscalls(into: &findings)
         context.checkFilterLength(context.compiledLength(compileOptions), into: &findings)
         if let baseline {
-            context.checkBaseline(LintContext(policy: baseline, table: table, errnoNames: errnoNames, keys: keys),
+            context.checkBaseline(LintContext(policy: baseline, table: table, errnoNames: errnoNames, keys: keys, isImportedProfile: false),
                                   into: &findings)
         }
         return findings.sortedByPlace()
@@ -92,9 +102,11 @@ struct LintContext {
     let program: DecisionProgram
     let errnoNames: [UInt16: String]
     let keys: PolicyKeyLocations
+    let isImportedProfile: Bool
 
-    init(policy: Policy, table: SyscallTable, errnoNames: [UInt16: String], keys: PolicyKeyLocations) {
+    init(policy: Policy, table: SyscallTable, errnoNames: [UInt16: String], keys: PolicyKeyLocations, isImportedProfile: Bool) {
         self.policy = policy
+        self.isImportedProfile = isImportedProfile
         self.table = table
         self.program = DecisionProgram(policy: policy, table: table)
         self.errnoNames = errnoNames
@@ -110,6 +122,8 @@ struct LintContext {
     var defaultLocation: SourceLocation { keys.defaultAction ?? fileStart }
 
     var archesLocation: SourceLocation { keys.arches ?? fileStart }
+
+    func location(ofArch arch: Arch) -> SourceLocation { keys.archEntries[arch] ?? archesLocation }
 
     func ruleLocation(_ rule: Int) -> SourceLocation { policy.rules[rule].source?.rule ?? fileStart }
 
@@ -157,14 +171,19 @@ struct LintContext {
 
     /// The argument values for which a syscall decision lets the call run.
     func allowedRegion(of decision: SyscallDecision) throws(ArgumentRegion.TooComplex) -> ArgumentRegion {
-        var covered = ArgumentRegion.nothing, allowed = ArgumentRegion.nothing
+        try region(of: decision) { $0.letsCallRun }
+    }
+
+    /// The argument values for which a syscall decision takes an action that `selects`.
+    func region(of decision: SyscallDecision, where selects: (Action) -> Bool) throws(ArgumentRegion.TooComplex) -> ArgumentRegion {
+        var covered = ArgumentRegion.nothing, selected = ArgumentRegion.nothing
         for branch in decision.branches {
             let region = try ArgumentRegion(branch.condition)
-            if branch.verdict.action.letsCallRun { allowed = try allowed.union(region.subtracting(covered)) }
+            if selects(branch.verdict.action) { selected = try selected.union(region.subtracting(covered)) }
             covered = try covered.union(region)
         }
-        if decision.fallback.action.letsCallRun { allowed = try allowed.union(ArgumentRegion.everything.subtracting(covered)) }
-        return allowed
+        if selects(decision.fallback.action) { selected = try selected.union(ArgumentRegion.everything.subtracting(covered)) }
+        return selected
     }
 }
 

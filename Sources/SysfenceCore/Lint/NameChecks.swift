@@ -22,7 +22,7 @@ extension LintContext {
                     continue
                 }
                 let missing = arches.filter { table.number(of: name, on: $0) == nil }
-                if missing.isEmpty { continue }
+                if missing.isEmpty || isImportedProfile && missing.count < arches.count { continue }
                 if missing.count == arches.count {
                     findings.append(Finding(.syscallNotOnArch, severity: .warning, at: location, subject: name,
                                             "\(name) does not exist on \(listText(missing.map(\.rawValue))), so this entry never applies"))

@@ -89,7 +89,7 @@ import TestSupport
     }
 
     @Test func filterLengthThresholds() {
-        let context = LintContext(policy: lintPolicy(default: .allow, []), table: lintTable, errnoNames: [:], keys: lintKeys)
+        let context = LintContext(policy: lintPolicy(default: .allow, []), table: lintTable, errnoNames: [:], keys: lintKeys, isImportedProfile: false)
         func severities(_ length: Int) -> [Severity] {
             var findings: [Finding] = []
             context.checkFilterLength(length, into: &findings)

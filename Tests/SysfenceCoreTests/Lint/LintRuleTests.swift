@@ -135,8 +135,8 @@ import Testing
         ])
         let findings = lintFindings(policy).filter { $0.rule != .redundantRule }
         #expect(placed(findings) == [Placed("sign-extension", 11), Placed("sign-extension", 12)])
-        #expect(findings[0].message == "arg0 of openat is a 32-bit int and `arg0 == 0xffffffffffffff9c` matches only the sign-extended form of -100; a caller that zero-extends it (0xffffff9c) gets past; compare u32(arg0) instead")
-        #expect(findings[1].message == "arg0 of personality is a 32-bit int and `arg0 == 0xffffffff` matches only the zero-extended form; a caller that passes it sign-extended, as the int -1, gets past; compare u32(arg0) instead")
+        #expect(findings[0].message == "arg0 of openat is a 32-bit int and `arg0 == 0xffffffffffffff9c` matches only the sign-extended form of -100; a caller that zero-extends it (0xffffff9c) is not matched by this rule; compare u32(arg0) instead")
+        #expect(findings[1].message == "arg0 of personality is a 32-bit int and `arg0 == 0xffffffff` matches only the zero-extended form; a caller that passes it sign-extended, as the int -1, is not matched by this rule; compare u32(arg0) instead")
     }
 
     @Test func pointerArgumentsExceptNullTests() {

@@ -110,7 +110,9 @@ struct LintReportTests {
         #expect(Self.validatorAvailable, "python3 with jsonschema is needed (Debian package python3-jsonschema)")
         #expect(FileManager.default.fileExists(atPath: Self.schema.path), "missing \(Self.schema.path)")
         let corpus = LintCorpusTests.files.map { LintCorpusTests.corpus.appendingPathComponent($0).path }
-        let report = LintReport(linting: corpus + ["no/such/file.yaml"], with: Linter())
+        let moby = SharedProfiles.path("moby-default.json").map { [$0] } ?? []
+        let report = LintReport(linting: corpus + moby + ["no/such/file.yaml"], with: Linter())
+        #expect(report.findings.contains { $0.location.file.hasSuffix(".json") && $0.location.line > 1 })
         #expect(Set(report.findings.map(\.rule.id)).count >= LintRule.all.count - 1)
         let directory = try TemporaryDirectory()
         let log = try directory.write("lint.sarif", report.sarif(toolVersion: sysfenceVersion))
