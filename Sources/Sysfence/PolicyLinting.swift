@@ -13,7 +13,8 @@ extension Linter {
     }
 
     /// Every finding for one policy file: a policy (YAML, format 1), or a seccomp profile
-    /// (`.json`: OCI, config.json, moby template, Kubernetes resource) as runc loads it on a host
+    /// (`.json`: OCI, config.json, moby template, Kubernetes resource; or a Kubernetes
+    /// `SeccompProfile` resource in YAML) as runc loads it on a host
     /// that `rendering` describes (see `lint(_:of:renderedFor:file:)`).
     ///
     /// A file that cannot be read or decoded gives one finding per problem instead: a misspelt
@@ -25,7 +26,7 @@ extension Linter {
 
     /// The findings for one file and, for a profile, what was linted (`describe(rendering:)`).
     func lintFile(_ path: String, rendering: SeccompRenderOptions) -> (findings: [Finding], linted: String?) {
-        guard path.hasSuffix(".json") else { return (lintPolicyFile(path), nil) }
+        guard path.hasSuffix(".json") || Self.isKubernetesResource(path) else { return (lintPolicyFile(path), nil) }
         do {
             let document = try SeccompProfileDocument(contentsOfFile: path)
             let imported = try document.importPolicy(name: nil, options: rendering)
@@ -33,6 +34,16 @@ extension Linter {
         } catch {
             return (Linter.findings(forLoadFailure: error, file: path), nil)
         }
+    }
+
+    /// Whether a YAML file holds a Kubernetes resource (`apiVersion` and `kind` at the top), which
+    /// is linted as the seccomp profile it carries rather than as a policy.
+    static func isKubernetesResource(_ path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let document = try? YAMLReader.parse(text, file: path),
+              case .mapping(let pairs) = document.content else { return false }
+        let keys = Set(pairs.compactMap { $0.key.scalar?.value })
+        return keys.contains("apiVersion") && keys.contains("kind")
     }
 
     private func lintPolicyFile(_ path: String) -> [Finding] {
