@@ -189,7 +189,7 @@ struct LintProfileCommandTests {
         #expect(result.status == status && result.stderr.isEmpty, "\(result.stderr)")
         let log = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let results = try #require((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
-        #expect(results.count == 18)
+        #expect(results.count == 19)
         for item in results {
             let physical = (item["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
             #expect((physical?["artifactLocation"] as? [String: Any])?["uri"] as? String == "file://" + path)

@@ -72,6 +72,48 @@ extension LintContext {
         return flagsByPlace.map { item in (item.place, SyscallFacts.namespaceFlags.map(\.name).filter(item.flags.contains)) }
     }
 
+    /// `multiplexer-bypass`: `socketcall` or `ipc` letting a call through that the policy restricts
+    /// as a direct syscall of the same arch (by conditions, or by a rule that denies it); one
+    /// finding per arch and place that lets the multiplexer run.
+    func checkMultiplexers(into findings: inout [Finding]) {
+        for multiplexer in SyscallFacts.multiplexers {
+            for decisions in program.arches {
+                let arch = decisions.arch
+                guard let (number, decision) = decision(for: multiplexer.name, on: arch),
+                      let allowed = try? allowedRegion(of: decision) else { continue }
+                var callsByPlace: [(place: SourceLocation, calls: [String])] = []
+                for call in multiplexer.calls {
+                    // Restricted on purpose: by conditions, or by a rule that denies it. A call that
+                    // only falls to a denying default was never asked for, not restricted.
+                    guard let (directNumber, direct) = self.decision(for: call.name, on: arch),
+                          !direct.isArgumentFree || (direct.fallback.rule != nil && !direct.fallback.action.letsCallRun)
+                    else { continue }
+                    let query = ArgumentRegion(Comparison(argument: 0, mask: multiplexer.callMask, op: .equal, value: call.call))
+                    guard let witness = try? allowed.intersection(query).witness(where: { arguments in
+                        arguments[0] & multiplexer.callMask == call.call && decision.decide(arguments: arguments).action.letsCallRun
+                    }) else { continue }
+                    // A multiplexer rule that libseccomp derived from a rule on the direct syscall
+                    // (an imported profile) has no place of its own: show the direct rule.
+                    let verdict = decision.decide(arguments: witness)
+                    let derived = verdict.rule.map { policy.rules[$0].source == nil } ?? false
+                    let place = derived
+                        ? location(of: direct.branches.first?.verdict ?? direct.fallback, number: directNumber, on: arch)
+                        : location(of: verdict, number: number, on: arch)
+                    if let index = callsByPlace.firstIndex(where: { $0.place == place }) {
+                        callsByPlace[index].calls.append(call.name)
+                    } else {
+                        callsByPlace.append((place, [call.name]))
+                    }
+                }
+                for (place, calls) in callsByPlace {
+                    let list = calls.joined(separator: ", ")
+                    findings.append(Finding(.multiplexerBypass, at: place, subject: "\(multiplexer.name)/\(arch.rawValue)",
+                                            "\(multiplexer.name) is allowed on \(arch.rawValue) for \(list), which the policy restricts as direct syscall\(calls.count == 1 ? "" : "s"): through \(multiplexer.name) \(calls.count == 1 ? "it runs" : "they run") with \(calls.count == 1 ? "its" : "their") arguments in memory, unchecked"))
+                }
+            }
+        }
+    }
+
     /// `compat-arch`: a 32-bit ABI admitted next to the 64-bit one it is the compat layer of.
     func checkCompatArches(into findings: inout [Finding]) {
         let layers: [(compat: Arch, native: Arch, name: String)] = [

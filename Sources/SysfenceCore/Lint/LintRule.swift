@@ -95,6 +95,11 @@ extension LintRule {
         "compat-arch", .warning, security: 6.0, summary: "A 32-bit compat ABI (x32, x86, arm) admitted next to its 64-bit one.",
         rationale: "A 64-bit process can enter the kernel through the compat ABIs too, with other syscall numbers and other kernel code. They have been the way around filters before and are a second attack surface. Admit them only for workloads that run 32-bit code.")
 
+    /// A multiplexer allowed for calls that are restricted as direct syscalls.
+    public static let multiplexerBypass = LintRule(
+        "multiplexer-bypass", .warning, security: 7.0, summary: "socketcall or ipc allowed for calls the policy restricts as direct syscalls.",
+        rationale: "On 32-bit x86 and a few other ABIs, socketcall and ipc make the socket and SysV IPC calls with their arguments in memory, where a filter cannot read them. A rule on socket or shmget there is only as good as the socketcall or ipc rule beside it: deny the multiplexer for those call numbers, or restrict the direct syscalls no more than the multiplexer.")
+
     /// An errno other than ENOSYS for a syscall that libraries probe.
     public static let enosysProbe = LintRule(
         "enosys-probe", .warning, security: 2.0, summary: "A probed syscall failing with an errno other than ENOSYS.",
@@ -119,7 +124,7 @@ extension LintRule {
     public static let all: [LintRule] = [
         invalidPolicy, unknownSyscall, syscallNotOnArch, duplicateSyscall, shadowedRule, redundantRule,
         conditionNeverHolds, conditionAlwaysHolds, valueOutOfRange, signExtension, pointerArgument,
-        dangerousSyscall, denyListGap, compatArch, enosysProbe, startupSyscallDenied, filterTooLarge,
+        dangerousSyscall, denyListGap, compatArch, multiplexerBypass, enosysProbe, startupSyscallDenied, filterTooLarge,
         baselineExceeded,
     ]
 }

@@ -61,6 +61,7 @@ public struct Linter: Sendable {
         context.checkArguments(into: &findings)
         context.checkExposure(into: &findings)
         context.checkCompatArches(into: &findings)
+        context.checkMultiplexers(into: &findings)
         context.checkProbedSyscalls(into: &findings)
         context.checkStartupSyscalls(into: &findings)
         context.checkFilterLength(context.compiledLength(compileOptions), into: &findings)

@@ -63,6 +63,33 @@ enum SyscallFacts {
     /// stack first, the first everywhere else.
     static func cloneFlagsArgument(on arch: Arch) -> Int { arch == .s390x ? 1 : 0 }
 
+    // MARK: Multiplexed syscalls
+
+    /// A syscall that makes other syscalls, named by a call number in its first argument, with
+    /// their arguments in memory: `socketcall` (the socket calls of `linux/net.h`) and `ipc` (the
+    /// SysV IPC calls of `linux/ipc.h`; the kernel reads the call from the low 16 bits and a
+    /// version from the high ones). Where a direct syscall is restricted, the multiplexer reaches
+    /// it unchecked.
+    struct Multiplexer {
+        var name: String
+        /// The bits of the first argument that select the call.
+        var callMask: UInt64
+        var calls: [(name: String, call: UInt64)]
+    }
+
+    static let multiplexers: [Multiplexer] = [
+        Multiplexer(name: "socketcall", callMask: 0xFFFF_FFFF, calls: [
+            ("socket", 1), ("bind", 2), ("connect", 3), ("listen", 4), ("accept", 5), ("getsockname", 6),
+            ("getpeername", 7), ("socketpair", 8), ("send", 9), ("recv", 10), ("sendto", 11), ("recvfrom", 12),
+            ("shutdown", 13), ("setsockopt", 14), ("getsockopt", 15), ("sendmsg", 16), ("recvmsg", 17),
+            ("accept4", 18), ("recvmmsg", 19), ("sendmmsg", 20),
+        ]),
+        Multiplexer(name: "ipc", callMask: 0xFFFF, calls: [
+            ("semop", 1), ("semget", 2), ("semctl", 3), ("semtimedop", 4), ("msgsnd", 11), ("msgrcv", 12),
+            ("msgget", 13), ("msgctl", 14), ("shmat", 21), ("shmdt", 22), ("shmget", 23), ("shmctl", 24),
+        ]),
+    ]
+
     // MARK: Syscalls probed for ENOSYS
 
     /// Syscalls that C libraries and runtimes try first and replace with an older call only when

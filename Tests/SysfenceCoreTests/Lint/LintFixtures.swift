@@ -12,7 +12,7 @@ let lintTable: SyscallTable = {
         "mount": (165, 21, 40), "futex": (202, 240, 98), "set_tid_address": (218, 258, 96), "exit_group": (231, 252, 94),
         "keyctl": (250, 288, 219), "openat": (257, 295, 56), "unshare": (272, 310, 97), "bpf": (321, 357, 280),
         "statx": (332, 383, 291), "clone3": (435, 435, 435), "pidfd_getfd": (438, 438, 438),
-        "faccessat2": (439, 439, 439), "socketcall": (nil, 102, nil),
+        "faccessat2": (439, 439, 439), "socketcall": (nil, 102, nil), "ipc": (nil, 117, nil), "shmget": (29, 395, 194),
     ]
     var tables: [Arch: [String: UInt32]] = [.x86_64: [:], .x86: [:], .aarch64: [:], .x32: [:]]
     for (name, (x86_64, x86, aarch64)) in numbers {

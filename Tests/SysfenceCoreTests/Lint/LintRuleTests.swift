@@ -109,6 +109,20 @@ import Testing
         #expect(findings.first { $0.rule == .conditionNeverHolds }?.message == "`arg0 > 0xffffffff` never holds, so the rule never applies on x86")
     }
 
+    @Test func multiplexerReachesWhatADirectRuleDenies() {
+        // shmget is denied by a rule, but ipc(SHMGET, ...) is allowed on x86; semget only falls to
+        // the default, which is no restriction on purpose, and socketcall is not allowed at all.
+        let policy = lintPolicy(default: .errno(38), arches: [.x86_64, .x86], [
+            startupAllow, TestRule(.allow, ["mmap2"]),
+            TestRule(.errno(1), ["shmget", "socket"]),
+            TestRule(.allow, ["ipc"]),
+        ])
+        let findings = lintFindings(policy).filter { $0.rule == .multiplexerBypass }
+        #expect(placed(findings) == [Placed("multiplexer-bypass", 13)])
+        #expect(findings.first?.message == "ipc is allowed on x86 for shmget, which the policy restricts as direct syscall: through ipc it runs with its arguments in memory, unchecked")
+        #expect(findings.first?.subject == "ipc/x86")
+    }
+
     @Test func constantsThatDoNotFit() {
         let policy = lintPolicy(default: .errno(38), arches: [.x86_64, .x86], [
             startupAllow, TestRule(.allow, ["mmap2", "socketcall"]),
