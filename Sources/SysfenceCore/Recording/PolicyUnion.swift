@@ -65,27 +65,36 @@ extension Policy {
     }
 
     /// Why the policy is not an allow-list that `union` can join with `reference` (empty when it is).
+    /// A problem with a rule is located at the rule when the policy came from a file, and names
+    /// the file in its message otherwise.
     private func allowListProblems(comparedWith reference: Policy) -> [Diagnostic] {
         let file = sourceFile ?? name ?? "policy"
         var problems: [Diagnostic] = []
+        func problem(_ rule: Rule?, _ message: String) {
+            if let location = rule?.source?.rule {
+                problems.append(Diagnostic(.error, at: location, message))
+            } else {
+                problems.append(Diagnostic(.error, at: nil, "\(file): \(message)"))
+            }
+        }
+        let other = reference.sourceFile ?? reference.name ?? "the first policy"
         if defaultAction.letsCallRun {
-            problems.append(Diagnostic(.error, at: nil, "\(file): default action \(defaultAction) lets calls run; merge takes allow-list policies"))
+            problem(nil, "default action \(defaultAction) lets calls run; merge takes allow-list policies")
         } else if defaultAction != reference.defaultAction {
-            problems.append(Diagnostic(.error, at: nil, "\(file): default action \(defaultAction) differs from \(reference.sourceFile ?? "the first policy")'s \(reference.defaultAction)"))
+            problem(nil, "default action \(defaultAction) differs from \(other)'s \(reference.defaultAction)")
         }
         if badArchAction != reference.badArchAction {
-            problems.append(Diagnostic(.error, at: nil, "\(file): bad-arch action \(badArchAction) differs from \(reference.sourceFile ?? "the first policy")'s \(reference.badArchAction)"))
+            problem(nil, "bad-arch action \(badArchAction) differs from \(other)'s \(reference.badArchAction)")
         }
-        for (index, rule) in rules.enumerated() {
-            let place = "\(file): rule \(index + 1) (\(rule.syscalls.map(\.description).joined(separator: ", ")))"
-            if rule.action == .allow { continue }
+        for (index, rule) in rules.enumerated() where rule.action != .allow {
+            let place = "rule \(index + 1) (\(rule.syscalls.map(\.description).joined(separator: ", ")))"
             if rule.action == .errno(SyscallFacts.enosys), rule.syscalls == [.name("clone3")] {
                 if rule.condition != nil {
-                    problems.append(Diagnostic(.error, at: rule.source?.rule, "\(place): errno(38) for clone3 has a condition; merge takes it only unconditional"))
+                    problem(rule, "\(place): errno(38) for clone3 has a condition; merge takes it only unconditional")
                 }
                 continue
             }
-            problems.append(Diagnostic(.error, at: rule.source?.rule, "\(place): action \(rule.action) is neither allow nor errno(38) for clone3; merge takes allow-list policies"))
+            problem(rule, "\(place): action \(rule.action) is neither allow nor errno(38) for clone3; merge takes allow-list policies")
         }
         return problems
     }
