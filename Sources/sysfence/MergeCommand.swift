@@ -11,7 +11,7 @@ struct MergeCommand: Command {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             name: "merge",
-            abstract: "Join allow-list policies: allow what any of them allows.",
+            abstract: "Join allow-list policies: allow what any allows.",
             discussion: """
                 Reads policies (YAML) or seccomp profiles (JSON) made by 'sysfence record' or written as allow-lists \
                 (every rule allows, or fails clone3 with ENOSYS; the same default action in all) and writes the \
