@@ -72,6 +72,11 @@ enum WatchedSyscalls {
     }
 }
 
+extension ArgumentWatch {
+    /// How many distinct value combinations the watch can keep (2^bits of the masks).
+    var possibleValueCount: Double { masks.reduce(1.0) { $0 * Double(1 << min($1.nonzeroBitCount, 40)) } }
+}
+
 extension SyscallRecording {
     /// Which arguments to keep values of, per syscall number of `arch` (numbers as the table numbers them).
     public static func argumentWatches(on arch: Arch, table: SyscallTable) -> [UInt32: ArgumentWatch] {

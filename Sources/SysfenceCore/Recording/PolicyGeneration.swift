@@ -159,8 +159,7 @@ private struct Allowance {
     /// The condition allowing exactly `values`, or `nil` when they are every possible value or more than `cap`.
     static func condition(_ watch: ArgumentWatch, values: Set<SyscallRecording.ArgumentValues>, cap: Int) -> Condition? {
         precondition(!values.isEmpty, "a watched syscall is allowed with at least one value")
-        let space = watch.masks.reduce(1.0) { $0 * Double(1 << min($1.nonzeroBitCount, 40)) }
-        guard values.count <= cap, Double(values.count) < space else { return nil }
+        guard values.count <= cap, Double(values.count) < watch.possibleValueCount else { return nil }
         func comparison(_ position: Int, _ value: UInt32) -> Condition {
             let mask = watch.masks[position]
             return .comparison(Comparison(argument: watch.arguments[position], width: .low32,

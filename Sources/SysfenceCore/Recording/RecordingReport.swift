@@ -69,8 +69,8 @@ public struct RecordingReport {
         guard let decision else { return seen }
         if !decision.isArgumentFree { return seen + "; constrained" }
         if values.count > entry.cap { return seen + "; \(values.count) distinct values, more than \(entry.cap): not constrained" }
-        let space = entry.masks.reduce(1) { $0 * (1 << min($1.nonzeroBitCount, 40)) }
-        return seen + (values.count == space ? "; every value possible seen: not constrained" : "; not constrained")
+        let possible = ArgumentWatch(arguments: Array(0..<entry.masks.count), masks: entry.masks).possibleValueCount
+        return seen + (Double(values.count) == possible ? "; every value possible seen: not constrained" : "; not constrained")
     }
 
     /// How many syscalls of `arch` a program allows for some arguments.
