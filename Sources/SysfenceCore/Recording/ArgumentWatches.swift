@@ -54,7 +54,7 @@ enum WatchedSyscalls {
                              cap: 16, naming: [.namespaceFlags]))
         entries.append(Entry(name: "unshare", arguments: first, masks: [cloneNamespaceMask | cloneNewTime], cap: 16,
                              naming: [.namespaceFlags]))
-        entries.append(Entry(name: "personality", arguments: first, masks: [whole], cap: 16, naming: [.constant(prefixes: ["PER_"])]))
+        entries.append(Entry(name: "personality", arguments: first, masks: [whole], cap: 16, naming: [.constant(prefixes: ["PER_", "ADDR_", "UNAME26"])]))
         entries.append(Entry(name: "prctl", arguments: first, masks: [whole], cap: 16, naming: [.constant(prefixes: ["PR_"])]))
         entries.append(Entry(name: "ioctl", arguments: { _ in [1] }, masks: [whole], cap: 32,
                              naming: [.ioctlRequest(prefixes: ["TC", "TIOC", "FIO"])]))
