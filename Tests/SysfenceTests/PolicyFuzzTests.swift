@@ -38,12 +38,9 @@ private let policyFragments = [
             } catch {
                 rejected += 1
                 #expect(!error.diagnostics.isEmpty)
-                for diagnostic in error.diagnostics {
-                    guard let location = diagnostic.location, location.file == file, location.line >= 1,
-                          location.line <= lineCount, location.column >= 1 else {
-                        Issue.record("unlocated diagnostic for \(String(decoding: bytes, as: UTF8.self).debugDescription): \(diagnostic)")
-                        return
-                    }
+                if let diagnostic = unlocatedDiagnostic(in: error, file: file, lineCount: lineCount) {
+                    Issue.record("unlocated diagnostic for \(String(decoding: bytes, as: UTF8.self).debugDescription): \(diagnostic)")
+                    return
                 }
             }
         }

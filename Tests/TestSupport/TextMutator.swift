@@ -1,3 +1,5 @@
+import Sysfence
+
 /// Mutates text files (policies, profiles) the ways people and tools break them: flipped bytes
 /// and bits, runs deleted or duplicated, tokens swapped, fragments of the format dropped in, lines
 /// duplicated, dropped or indented.
@@ -90,5 +92,15 @@ public struct TextMutator {
             }
         }
         return bytes
+    }
+}
+
+/// The first diagnostic of `error` (errors only, unless `allSeverities`) that does not point into
+/// `file` within its `lineCount` lines; `nil` when every one is located there.
+public func unlocatedDiagnostic(in error: DiagnosticsError, file: String, lineCount: Int, allSeverities: Bool = true) -> Diagnostic? {
+    error.diagnostics.first { diagnostic in
+        guard allSeverities || diagnostic.severity == .error else { return false }
+        guard let location = diagnostic.location else { return true }
+        return location.file != file || location.line < 1 || location.line > lineCount || location.column < 1
     }
 }

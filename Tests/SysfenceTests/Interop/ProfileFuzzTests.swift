@@ -78,12 +78,9 @@ private let seeds = [
             } catch {
                 rejected += 1
                 #expect(!error.diagnostics.isEmpty)
-                for diagnostic in error.diagnostics where diagnostic.severity == .error {
-                    guard let location = diagnostic.location, location.file == file, location.line >= 1,
-                          location.line <= lineCount, location.column >= 1 else {
-                        Issue.record("unlocated diagnostic for \(text.debugDescription): \(diagnostic)")
-                        return
-                    }
+                if let diagnostic = unlocatedDiagnostic(in: error, file: file, lineCount: lineCount, allSeverities: false) {
+                    Issue.record("unlocated diagnostic for \(text.debugDescription): \(diagnostic)")
+                    return
                 }
             }
         }
