@@ -28,6 +28,8 @@ struct HelpTests {
           import                  Import an OCI, Docker, Podman or Kubernetes seccomp
                                   profile as a policy.
           oci                     Work with OCI runtime bundles.
+          merge                   Join allow-list policies: allow what any allows.
+          diff                    Show what one policy allows that another does not.
 
           See 'sysfence help <subcommand>' for detailed help.
 
@@ -56,6 +58,62 @@ struct HelpTests {
     func rootHelp(arguments: [String]) throws {
         let result = try runSysfence(arguments)
         #expect(result == ProcessResult(stdout: Self.rootHelp, stderr: "", status: 0))
+    }
+
+    static let mergeHelp = """
+        OVERVIEW: Join allow-list policies: allow what any allows.
+
+        Reads policies (YAML) or seccomp profiles (JSON) made by 'sysfence record' or
+        written as allow-lists (every rule allows, or fails clone3 with ENOSYS; the same
+        default action in all) and writes the policy that allows a call exactly when one
+        of them does, with the rules of each syscall joined and their 'seen N times'
+        counts added. Any other policy is refused, naming the file and rule.
+
+        USAGE: sysfence merge [--output <file>] [--format <format>] [--name <name>] <policy> ...
+
+        ARGUMENTS:
+          <policy> ...            A policy (YAML) or seccomp profile (JSON); at least
+                                  two.
+
+        OPTIONS:
+          -o, --output <file>     Write the policy to this file instead of standard
+                                  output.
+          --format <format>       yaml, oci or k8s (default: yaml).
+          --name <name>           The merged policy's name (default: the first
+                                  policy's).
+          -h, --help              Show help information.
+
+        """
+
+    static let diffHelp = """
+        OVERVIEW: Show what one policy allows that another does not.
+
+        Compares two policies (YAML) or seccomp profiles (JSON, imported as runc loads
+        them on this host) call by call, per arch: syscalls only one of them allows, and
+        syscalls both allow under different argument conditions, with the side that
+        allows more or an example call of each side. Conditions are compared as sets of
+        argument values, not as text. Exits with status 0 when the policies allow the
+        same calls, 1 when they differ, 2 when a file cannot be used and 64 on usage
+        errors.
+
+        USAGE: sysfence diff [--arch <arch>] [--format <format>] <first> <second>
+
+        ARGUMENTS:
+          <first>                 A policy (YAML) or seccomp profile (JSON).
+          <second>                The policy or profile to compare it with.
+
+        OPTIONS:
+          --arch <arch>           Compare only this arch (x86_64, x86, x32, aarch64,
+                                  ...).
+          --format <format>       text or json (default: text).
+          -h, --help              Show help information.
+
+        """
+
+    @Test("merge's and diff's help", arguments: [(["merge", "--help"], mergeHelp), (["help", "diff"], diffHelp)])
+    func recordingToolsHelp(arguments: [String], expected: String) throws {
+        let result = try runSysfence(arguments)
+        #expect(result == ProcessResult(stdout: expected, stderr: "", status: 0))
     }
 
     @Test("check's help, however it is asked for",

@@ -6,6 +6,13 @@ extension Policy {
     ///   - header: lines written as `#` comments at the top (where the policy came from).
     ///   - errnoNames: errno numbers to print by name (`errno(EPERM)`).
     public func yamlText(header: [String] = [], errnoNames: [UInt16: String] = [:]) -> String {
+        yamlText(header: header, errnoNames: errnoNames, spelling: { _, _ in nil })
+    }
+
+    /// The policy as a YAML policy file, with `spelling` choosing how a rule's comparisons are
+    /// written (named constants); it must return text the parser reads back to the same comparison,
+    /// or `nil` for the numeric form.
+    func yamlText(header: [String], errnoNames: [UInt16: String], spelling: (Rule, Comparison) -> String?) -> String {
         var out = header.map { $0.isEmpty ? "#\n" : "# \($0)\n" }.joined()
         out += "sysfence: 1\n"
         if let name { out += "name: \(YAMLText.scalar(name))\n" }
@@ -27,7 +34,9 @@ extension Policy {
                 out += "  - action: \(action)\n"
                 out += "    syscalls: \(syscalls)\n"
             }
-            if let condition = rule.condition { out += "    when: \(YAMLText.scalar(condition.expressionText))\n" }
+            if let condition = rule.condition {
+                out += "    when: \(YAMLText.scalar(condition.expressionText { spelling(rule, $0) ?? $0.expressionText }))\n"
+            }
             if let arches = rule.arches { out += "    arches: [\(arches.map(\.rawValue).joined(separator: ", "))]\n" }
             if let comment = rule.comment { out += "    comment: \(YAMLText.scalar(comment))\n" }
         }
@@ -76,21 +85,24 @@ enum YAMLText {
 
 extension Condition {
     /// The condition in the policy language's `when` syntax, reading back to an equal condition.
-    public var expressionText: String { text(context: .top) }
+    public var expressionText: String { expressionText(comparison: \.expressionText) }
+
+    /// The condition in the `when` syntax, each comparison written by `comparison`.
+    func expressionText(comparison: (Comparison) -> String) -> String { text(context: .top, comparison: comparison) }
 
     private enum Context { case top, and, or, not }
 
-    private func text(context: Context) -> String {
+    private func text(context: Context, comparison: (Comparison) -> String) -> String {
         switch self {
-        case .comparison(let c): return c.expressionText
+        case .comparison(let c): return comparison(c)
         case .and(let terms):
-            let body = terms.map { $0.text(context: .and) }.joined(separator: " && ")
+            let body = terms.map { $0.text(context: .and, comparison: comparison) }.joined(separator: " && ")
             return context == .top ? body : "(\(body))"
         case .or(let terms):
-            let body = terms.map { $0.text(context: .or) }.joined(separator: " || ")
+            let body = terms.map { $0.text(context: .or, comparison: comparison) }.joined(separator: " || ")
             return context == .top ? body : "(\(body))"
         case .not(let inner):
-            return "!(" + inner.text(context: .top) + ")"
+            return "!(" + inner.text(context: .top, comparison: comparison) + ")"
         }
     }
 }
