@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `sysfence record -- COMMAND`, replayed with `sysfence run`: the recorded policy lets the same
+/// work run with no call denied, and denies what the recording never saw.
+@Suite(.serialized, .enabled(if: ProbeKernel.isAvailable))
+struct RecordCommandTests {
+    @Test func recordedCommandReplaysUnderRunWithNoDenialAndUnseenCallsAreDenied() throws {
+        let directory = try TemporaryDirectory()
+        let www = directory.url.appendingPathComponent("www").path
+        try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
+        try "<p>hello from the host</p>\n".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
+        let port = Int.random(in: 20_000...40_000)
+        let script = """
+            busybox httpd -f -p 127.0.0.1:\(port) -h \(www) & server=$!
+            sleep 0.3
+            for page in index.html index.html missing.html; do
+                busybox wget -q -O - http://127.0.0.1:\(port)/$page || echo "no $page"
+            done
+            kill $server; wait $server
+            echo done
+            """
+        let command = ["busybox", "sh", "-c", script]
+        let recorded = try runSysfence(["record", "-o", "p.yaml", "--"] + command, in: directory.url)
+        #expect(recorded.status == 0, "\(recorded)")
+        #expect(recorded.stdout.components(separatedBy: "hello from the host").count == 3 && recorded.stdout.hasSuffix("done\n"))
+        #expect(recorded.stderr.contains("sysfence: busybox exited with status 0; every process it started has ended"), "\(recorded.stderr)")
+        #expect(recorded.stderr.contains("x86_64: "), "no report: \(recorded.stderr)")
+        let policy = try String(contentsOf: directory.url.appendingPathComponent("p.yaml"), encoding: .utf8)
+        #expect(policy.contains("syscalls: accept") && policy.contains("syscalls: sendfile"), "\(policy)")
+
+        let replay = try runSysfence(["run", "--policy", "p.yaml", "--"] + command, in: directory.url)
+        #expect(replay.status == 0, "\(replay)")
+        #expect(replay.stdout == recorded.stdout)
+        // sysfence run reports every call the policy does not allow on standard error; busybox
+        // wget's own complaint about the missing page is all there may be.
+        #expect(replay.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("wget: server returned error") }, "\(replay.stderr)")
+
+        let denied = try runSysfence(["run", "--policy", "p.yaml", "--", "busybox", "sh", "-c", "busybox mkdir new; echo mkdir=$?"],
+                                     in: directory.url)
+        #expect(denied.stdout == "mkdir=1\n", "\(denied)")
+        #expect(denied.stderr.contains("mkdir(") && denied.stderr.contains("errno(EPERM)"), "\(denied)")
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("new").path))
+    }
+
+    @Test func theCommandsFailureToStartIsReported() throws {
+        let result = try runSysfence(["record", "--quiet", "--", "/no/such/program"])
+        #expect(result.status == 127, "\(result)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("cannot execute /no/such/program"), "\(result)")
+    }
+
+    @Test("usage errors exit 64 with the reason", arguments: [
+        (["record"], "Error: Missing what to record: a command after '--', or --cgroup, --container, --pid or --all-containers"),
+        (["record", "--pid", "1", "--", "true"],
+         "Error: Give either a command after '--' or a target (--cgroup, --container, --pid, --all-containers), not both"),
+        (["record", "--pid", "1", "--duration", "5x"], "Error: '5x' is not a duration: use a number with s, m or h (30s, 5m, 1h)"),
+        (["record", "--pid", "1", "--duration", "0s"], "Error: '0s' is not a duration: use a number with s, m or h (30s, 5m, 1h)"),
+        (["record", "--duration", "5s", "--", "true"], "Error: --duration applies to a target; a command is recorded until it ends"),
+        (["record", "--format", "json", "--", "true"], "Error: Unknown format 'json'; expected one of yaml, oci, k8s"),
+    ])
+    func usageError(arguments: [String], message: String) throws {
+        let result = try runSysfence(arguments)
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix(message + "\n"), "\(result.stderr)")
+    }
+}
