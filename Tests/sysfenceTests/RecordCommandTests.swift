@@ -1,4 +1,5 @@
 import Foundation
+import Sysfence
 import Testing
 import TestSupport
 
@@ -11,20 +12,28 @@ struct RecordCommandTests {
         let www = directory.url.appendingPathComponent("www").path
         try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
         try "<p>hello from the host</p>\n".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
+        // A CGI program that answers after a pause, so that wget always waits for data; the script
+        // avoids paths that depend on timing (such as waiting for a background job), which one
+        // recording may not see.
+        try FileManager.default.createDirectory(atPath: www + "/cgi-bin", withIntermediateDirectories: true)
+        try "#!/bin/busybox sh\necho 'Content-Type: text/plain'\necho\nbusybox sleep 0.1\necho slow page\n"
+            .write(toFile: www + "/cgi-bin/slow", atomically: true, encoding: .utf8)
+        #expect(chmod(www + "/cgi-bin/slow", 0o755) == 0)
         let port = Int.random(in: 20_000...40_000)
         let script = """
             busybox httpd -f -p 127.0.0.1:\(port) -h \(www) & server=$!
-            sleep 0.3
-            for page in index.html index.html missing.html; do
+            busybox sleep 0.3
+            for page in index.html index.html cgi-bin/slow missing.html; do
                 busybox wget -q -O - http://127.0.0.1:\(port)/$page || echo "no $page"
             done
-            kill $server; wait $server
+            kill $server
             echo done
             """
         let command = ["busybox", "sh", "-c", script]
         let recorded = try runSysfence(["record", "-o", "p.yaml", "--"] + command, in: directory.url)
         #expect(recorded.status == 0, "\(recorded)")
-        #expect(recorded.stdout.components(separatedBy: "hello from the host").count == 3 && recorded.stdout.hasSuffix("done\n"))
+        #expect(recorded.stdout.components(separatedBy: "hello from the host").count == 3, "\(recorded)")
+        #expect(recorded.stdout.hasSuffix("slow page\nno missing.html\ndone\n"), "\(recorded)")
         #expect(recorded.stderr.contains("sysfence: busybox exited with status 0; every process it started has ended"), "\(recorded.stderr)")
         #expect(recorded.stderr.contains("x86_64: "), "no report: \(recorded.stderr)")
         let policy = try String(contentsOf: directory.url.appendingPathComponent("p.yaml"), encoding: .utf8)
@@ -42,6 +51,41 @@ struct RecordCommandTests {
         #expect(denied.stdout == "mkdir=1\n", "\(denied)")
         #expect(denied.stderr.contains("mkdir(") && denied.stderr.contains("errno(EPERM)"), "\(denied)")
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("new").path))
+    }
+
+    @Test func sigtermStopsTheRecordingCleanlyAndStillWritesThePolicy() throws {
+        let directory = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = TestPaths.sysfenceBinary
+        process.arguments = ["record", "-o", "p.yaml", "--", "sleep", "30"]
+        process.currentDirectoryURL = directory.url
+        let errors = directory.url.appendingPathComponent("stderr")
+        #expect(FileManager.default.createFile(atPath: errors.path, contents: nil))
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let mount = try CgroupHierarchy.host().mountPoint
+        let prefix = "sysfence-record-\(process.processIdentifier)-"
+        var cgroup: String?
+        for _ in 0..<500 where cgroup == nil {
+            cgroup = (try? FileManager.default.contentsOfDirectory(atPath: mount))?.first { $0.hasPrefix(prefix) }
+            usleep(10_000)
+        }
+        let path = mount + "/" + (try #require(cgroup, "no cgroup for the command"))
+        // Wait until sleep has executed in it, then stop.
+        for _ in 0..<500 {
+            let pids = (try? String(contentsOfFile: path + "/cgroup.procs", encoding: .utf8))?.split(separator: "\n") ?? []
+            if let pid = pids.first, (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" { break }
+            usleep(10_000)
+        }
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: path), "the cgroup was left behind")
+        let report = try String(contentsOf: errors, encoding: .utf8)
+        #expect(report.contains("recording stopped on request"), "\(report)")
+        let policy = try String(contentsOf: directory.url.appendingPathComponent("p.yaml"), encoding: .utf8)
+        #expect(policy.contains("syscalls: clock_nanosleep"), "\(policy)")
     }
 
     @Test func theCommandsFailureToStartIsReported() throws {

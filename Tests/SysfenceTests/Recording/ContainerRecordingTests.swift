@@ -16,17 +16,30 @@ struct ContainerRecordingTests {
         try #require(RuncBundle.unavailableReason == nil, "\(RuncBundle.unavailableReason ?? "")")
     }
 
-    /// httpd on loopback, three fetches (one of a missing page), then the server is stopped.
+    /// httpd on loopback and four fetches: a page twice, a CGI program that answers after a pause
+    /// (so that wget always waits for data), a missing page; then the server is stopped. A policy
+    /// from one recording allows what the workload did then: the script avoids paths that depend
+    /// on timing, such as a shell waiting for a background job.
     static func script(port: Int) -> String {
         """
         httpd -f -p 127.0.0.1:\(port) -h /www & server=$!
         sleep 0.3
-        for page in index.html index.html missing.html; do
+        for page in index.html index.html cgi-bin/slow missing.html; do
             wget -q -O - http://127.0.0.1:\(port)/$page || echo "no $page"
         done
-        kill $server; wait $server
+        kill $server
         echo done
         """
+    }
+
+    /// A bundle running `script`, with the CGI program `/www/cgi-bin/slow`.
+    static func bundle(_ script: String) throws -> RuncBundle {
+        let bundle = try RuncBundle(script: script)
+        let cgi = bundle.bundle.directory + "/rootfs/www/cgi-bin"
+        try FileManager.default.createDirectory(atPath: cgi, withIntermediateDirectories: true)
+        try "#!/bin/sh\necho 'Content-Type: text/plain'\necho\nsleep 0.1\necho slow page\n".write(toFile: cgi + "/slow", atomically: true, encoding: .utf8)
+        guard chmod(cgi + "/slow", 0o755) == 0 else { throw CocoaError(.fileWriteNoPermission) }
+        return bundle
     }
 
     /// Creates a container of `bundle`, runs `watch` with its id and a closure that starts it on
@@ -53,15 +66,15 @@ struct ContainerRecordingTests {
         for arch in [Arch.x86_64, .x86, .x32] { watches[arch] = SyscallRecording.argumentWatches(on: arch, table: table) }
 
         // Record, attached after `runc create` and before `runc start`.
-        let recordBundle = try RuncBundle(script: script)
+        let recordBundle = try Self.bundle(script)
         let (outcome, recordedOutput) = try withContainer(of: recordBundle) { id, started in
             try SyscallRecorder(watches: watches).record([.container(id)], shouldStop: started)
         }
         #expect(recordedOutput.components(separatedBy: "hello from the container").count == 3, "\(recordedOutput)")
-        #expect(recordedOutput.contains("no missing.html") && recordedOutput.hasSuffix("done\n"))
+        #expect(recordedOutput.contains("slow page\nno missing.html") && recordedOutput.hasSuffix("done\n"))
         #expect(outcome.runtimeTasksLeftOut > 0, "runc init was not found waiting in the container")
         let native = outcome.recording.calls[.x86_64] ?? [:]
-        for name in ["execve", "socket", "bind", "listen", "accept", "connect", "sendfile", "wait4"] {
+        for name in ["execve", "socket", "bind", "listen", "accept", "connect", "sendfile", "poll", "wait4"] {
             #expect(native[table.number(of: name, on: .x86_64)!] != nil, "\(name) was not recorded")
         }
         // What runc init does after `runc start` and before the entrypoint's execve (found with
@@ -74,7 +87,7 @@ struct ContainerRecordingTests {
         let policy = outcome.recording.policy(options: RecordingOptions(name: "httpd"), table: table)
 
         // Replay under the policy, run to its end: same pages, exit status 0.
-        let replayBundle = try RuncBundle(script: script)
+        let replayBundle = try Self.bundle(script)
         try replayBundle.bundle.inject(try policy.seccompProfile().profile)
         let replay = try replayBundle.run()
         #expect(replay.status == 0, "\(replay)")

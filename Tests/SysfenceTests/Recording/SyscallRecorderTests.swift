@@ -72,6 +72,35 @@ struct SyscallRecorderTests {
         #expect(native[number("wait4")] == nil && native[number("clone")] == nil, "the shell's own calls were recorded")
     }
 
+    @Test func tasksAlreadyRunningAtAttachAreRecordedFromThenOn() throws {
+        let cgroup = try TestCgroup()
+        let flag = try TestPrograms.scratchFile("flag")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The inner shell executes before the recorder attaches: only the attach can mark it.
+        shell.arguments = ["-c", "echo $$ > \(cgroup.path)/cgroup.procs && exec /bin/sh -c 'while [ ! -e \(flag) ]; do sleep 0.02; done'"]
+        try shell.run()
+        defer { try? FileManager.default.removeItem(atPath: flag) }
+        let pid = shell.processIdentifier
+        for _ in 0..<500 {
+            let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            if command.contains("while") && (try? CgroupHierarchy.host().path(ofProcess: pid)) == cgroup.path { break }
+            usleep(10_000)
+        }
+        let recorder = try SyscallRecorder(watches: [:])
+        var flagged = false
+        let outcome = try recorder.record([.cgroup(cgroup.path)]) {
+            if !flagged { flagged = FileManager.default.createFile(atPath: flag, contents: nil) }
+            return !shell.isRunning
+        }
+        shell.waitUntilExit()
+        #expect(outcome.tasksMarkedAtAttach >= 1)
+        // Only the shell waits for its children: its calls after the attach were recorded.
+        let native = outcome.recording.calls[.x86_64] ?? [:]
+        #expect((native[number("wait4")] ?? 0) >= 1, "\(native)")
+        #expect(native[number("exit_group")] != nil)
+    }
+
     @Test func recordingLeavesNoProgramAndNoCgroupBehind() throws {
         let ours: Set<String> = ["record_enter", "record_exec", "record_fork", "record_exit"]
         let before = try loadedPrograms()
