@@ -33,21 +33,30 @@ struct {
     __type(value, struct sysfence_task_record);
 } recorded SEC(".maps");
 
-/* (ABI, number) → calls, per CPU. */
+/* Calls per verdict slot (ABI * SYSFENCE_VERDICT_SLOTS + number without the x32 bit), per CPU:
+ * an array, the cheapest count there is. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, SYSFENCE_ABI_COUNT * SYSFENCE_VERDICT_SLOTS);
+    __type(key, __u32);
+    __type(value, __u64);
+} slot_calls SEC(".maps");
+
+/* Per verdict slot: whether it was seen, and which arguments to keep (filled by user space). */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, SYSFENCE_ABI_COUNT * SYSFENCE_VERDICT_SLOTS);
+    __type(key, __u32);
+    __type(value, struct sysfence_slot);
+} slots SEC(".maps");
+
+/* (ABI, number) → calls, per CPU, for numbers beyond the slots (no such syscall exists). */
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
     __uint(max_entries, MAX_CALLS);
     __type(key, struct sysfence_call_key);
     __type(value, __u64);
 } calls SEC(".maps");
-
-/* Which arguments to keep, by verdict slot (ABI * SYSFENCE_VERDICT_SLOTS + number without the x32 bit). */
-struct {
-    __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, SYSFENCE_ABI_COUNT * SYSFENCE_VERDICT_SLOTS);
-    __type(key, __u32);
-    __type(value, struct sysfence_watch);
-} watches SEC(".maps");
 
 /* (ABI, number, values) → calls, per CPU. */
 struct {
@@ -119,16 +128,25 @@ static __always_inline int bump(void *map, void *key)
 /* Counts one call, and its watched argument values. */
 static __always_inline void record_call(struct pt_regs *regs, __u32 abi, __u32 nr)
 {
-    struct sysfence_call_key key = { .abi = abi, .nr = nr };
     count(SYSFENCE_RECORD_COUNTER_CALLS);
-    if (bump(&calls, &key))
-        emit(SYSFENCE_RECORD_SYSCALL, abi, nr, 0, 0, 0);
     __u32 slot = nr & ~SYSFENCE_X32_SYSCALL_BIT;
-    if (slot >= SYSFENCE_VERDICT_SLOTS)
+    if (slot >= SYSFENCE_VERDICT_SLOTS) {
+        struct sysfence_call_key key = { .abi = abi, .nr = nr };
+        if (bump(&calls, &key))
+            emit(SYSFENCE_RECORD_SYSCALL, abi, nr, 0, 0, 0);
         return;
+    }
     __u32 index = abi * SYSFENCE_VERDICT_SLOTS + slot;
-    struct sysfence_watch *watch = bpf_map_lookup_elem(&watches, &index);
-    if (!watch || !watch->count)
+    __u64 *calls_here = bpf_map_lookup_elem(&slot_calls, &index);
+    if (calls_here)
+        *calls_here += 1;
+    struct sysfence_slot *watch = bpf_map_lookup_elem(&slots, &index);
+    if (!watch)
+        return;
+    /* Read-only once set, so the flag's cache line is shared, not bounced between CPUs. */
+    if (!watch->seen && __sync_fetch_and_add(&watch->seen, 1) == 0)
+        emit(SYSFENCE_RECORD_SYSCALL, abi, nr, 0, 0, 0);
+    if (!watch->count)
         return;
     __u64 args[6];
     syscall_arguments(regs, abi == SYSFENCE_ABI_I386, args);
@@ -159,8 +177,14 @@ int BPF_PROG(record_enter, struct pt_regs *regs, long id)
     __u32 nr = (__u32)id;
     struct sysfence_task_record *record = bpf_task_storage_get(&recorded, task, 0, 0);
     if (record && record->state == SYSFENCE_TASK_RECORDED) {
-        if (in_target(task))
-            record_call(regs, abi_of(task, nr), nr);
+        /* Targets only grow during a recording: a cgroup once found in them stays there. */
+        __u64 cgroup = task->cgroups->dfl_cgrp->kn->id;
+        if (cgroup != record->cgroup) {
+            if (!in_target(task))
+                return 0;
+            record->cgroup = cgroup;
+        }
+        record_call(regs, abi_of(task, nr), nr);
         return 0;
     }
     /* An exec by a task not yet recorded: keep its ABI, which the exec itself will overwrite

@@ -82,7 +82,7 @@ struct sysfence_event {
 
 /* The recorder (bpf/record.bpf.c). */
 
-/* A syscall seen: (ABI, number as seccomp_data.nr). Key of the calls map. */
+/* A syscall seen: (ABI, number as seccomp_data.nr). Key of the calls map (numbers beyond the slots). */
 struct sysfence_call_key {
     __u32 abi; /* enum sysfence_abi */
     __u32 nr;
@@ -98,11 +98,15 @@ struct sysfence_task_record {
     __u32 state; /* enum sysfence_task_state */
     __u32 abi;   /* EXEC_PENDING: of the execve, as its entry saw it (the exec overwrites TS_COMPAT) */
     __u32 nr;
+    __u32 padding;
+    __u64 cgroup; /* the id of the cgroup last found in a target: a cheaper check than in_target */
 };
 
-/* Which arguments of a syscall the recorder keeps (their low 32 bits, masked), by verdict slot. */
-struct sysfence_watch {
-    __u32 count; /* 0: not watched; else 1 or 2 */
+/* Per verdict slot of the recorder: whether the call was seen, and which of its arguments the
+ * recorder keeps (their low 32 bits, masked). */
+struct sysfence_slot {
+    __u32 seen;  /* set by the program at the first call */
+    __u32 count; /* watched arguments: 0, 1 or 2 */
     __u32 args[2];
     __u32 masks[2];
 };

@@ -209,6 +209,16 @@ public struct BPFMap {
         try update(pidfd, value)
     }
 
+    /// The value at `key`, `nil` when there is none.
+    public func lookup<Key: BitwiseCopyable, Value: BitwiseCopyable>(_ key: Key, as type: Value.Type) throws(BPFError) -> Value? {
+        var key = key
+        var bytes = [UInt8](repeating: 0, count: MemoryLayout<Value>.size)
+        let result = bytes.withUnsafeMutableBytes { bpf_map_lookup_elem(fd, &key, $0.baseAddress) }
+        if result == -ENOENT { return nil }
+        try check(result, "bpf_map_lookup_elem")
+        return bytes.withUnsafeBytes { $0.loadUnaligned(as: Value.self) }
+    }
+
     /// The per-CPU values at `key` of a per-CPU map, one for each possible CPU.
     public func lookupPerCPU<Key: BitwiseCopyable>(_ key: Key) throws(BPFError) -> [UInt64] {
         let cpus = libbpf_num_possible_cpus()

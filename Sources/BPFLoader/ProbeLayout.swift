@@ -85,7 +85,7 @@ public enum RecordLayout {
     /// Sets which arguments (at most two, low 32 bits masked) the recorder keeps for the calls of
     /// a verdict slot (ABI × slots + number without the x32 bit); no arguments clears the slot.
     public static func setWatch(arguments: [Int], masks: [UInt32], slot: UInt32, in map: BPFMap) throws(BPFError) {
-        var watch = sysfence_watch()
+        var watch = sysfence_slot()
         watch.count = UInt32(min(arguments.count, 2))
         if arguments.count > 0 { watch.args.0 = UInt32(arguments[0]); watch.masks.0 = masks[0] }
         if arguments.count > 1 { watch.args.1 = UInt32(arguments[1]); watch.masks.1 = masks[1] }
@@ -94,14 +94,21 @@ public enum RecordLayout {
 
     /// Marks a running thread as recorded (task storage keyed by a pidfd of it).
     public static func markRecorded(thread tid: Int32, in map: BPFMap) throws(BPFError) {
-        try map.updateTaskStorage(thread: tid, sysfence_task_record(state: SYSFENCE_TASK_RECORDED.rawValue, abi: 0, nr: 0))
+        try map.updateTaskStorage(thread: tid, sysfence_task_record(state: SYSFENCE_TASK_RECORDED.rawValue, abi: 0, nr: 0, padding: 0, cgroup: 0))
     }
 
-    /// Every (ABI, number) of the calls map with its count summed over CPUs.
-    public static func calls(in map: BPFMap) throws(BPFError) -> [(abi: Int, nr: UInt32, count: UInt64)] {
+    /// Every (ABI, number) seen with its count summed over CPUs: the seen slots (`slots`) with
+    /// their per-CPU counts (`slotCalls`), and the numbers beyond the slots (`calls`).
+    public static func calls(slots: BPFMap, slotCalls: BPFMap, beyond calls: BPFMap) throws(BPFError) -> [(abi: Int, nr: UInt32, count: UInt64)] {
         var result: [(abi: Int, nr: UInt32, count: UInt64)] = []
-        for key in try map.keys(of: sysfence_call_key.self) {
-            result.append((Int(key.abi), key.nr, try map.lookupPerCPU(key).reduce(0, &+)))
+        for index in 0..<UInt32(ProbeLayout.abiCount * ProbeLayout.verdictSlots) {
+            guard let slot = try slots.lookup(index, as: sysfence_slot.self), slot.seen != 0 else { continue }
+            let abi = Int(index) / ProbeLayout.verdictSlots
+            let nr = index % UInt32(ProbeLayout.verdictSlots) | (abi == Int(SYSFENCE_ABI_X32.rawValue) ? SYSFENCE_X32_SYSCALL_BIT : 0)
+            result.append((abi, nr, try slotCalls.lookupPerCPU(index).reduce(0, &+)))
+        }
+        for key in try calls.keys(of: sysfence_call_key.self) {
+            result.append((Int(key.abi), key.nr, try calls.lookupPerCPU(key).reduce(0, &+)))
         }
         return result
     }

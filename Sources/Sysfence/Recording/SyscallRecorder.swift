@@ -44,6 +44,8 @@ public final class SyscallRecorder {
     private let object: BPFObject
     private let targets: TargetCgroups
     private let recorded: BPFMap
+    private let slots: BPFMap
+    private let slotCalls: BPFMap
     private let calls: BPFMap
     private let values: BPFMap
     private let counters: BPFMap
@@ -69,18 +71,19 @@ public final class SyscallRecorder {
         targets = try TargetCgroups(of: object)
         do {
             recorded = try object.map(named: "recorded")
+            slots = try object.map(named: "slots")
+            slotCalls = try object.map(named: "slot_calls")
             calls = try object.map(named: "calls")
             values = try object.map(named: "values")
             counters = try object.map(named: "counters")
             ringBuffer = try BPFRingBuffer(map: try object.map(named: "events"))
-            let watchMap = try object.map(named: "watches")
             for (abi, arch) in Self.abis.enumerated() {
                 for (nr, watch) in watches[arch] ?? [:] {
                     let slot = nr & ~Arch.x32SyscallBit
                     guard slot < ProbeLayout.verdictSlots else { continue }
                     watchedArguments[RecordingKey(abi: abi, nr: slot)] = watch.arguments.count
                     try RecordLayout.setWatch(arguments: watch.arguments, masks: watch.masks,
-                                              slot: UInt32(abi * ProbeLayout.verdictSlots) + slot, in: watchMap)
+                                              slot: UInt32(abi * ProbeLayout.verdictSlots) + slot, in: slots)
                 }
             }
             for program in ["record_enter", "record_exec", "record_fork", "record_exit"] {
@@ -230,7 +233,7 @@ public final class SyscallRecorder {
         var recording = SyscallRecording()
         do {
             try ringBuffer.drain { [unowned self] bytes in self.handle(bytes) }
-            for (abi, nr, count) in try RecordLayout.calls(in: calls) where abi < Self.abis.count {
+            for (abi, nr, count) in try RecordLayout.calls(slots: slots, slotCalls: slotCalls, beyond: calls) where abi < Self.abis.count {
                 recording.calls[Self.abis[abi], default: [:]][nr, default: 0] += count
             }
             for (abi, nr, kept, count) in try RecordLayout.values(in: values) where abi < Self.abis.count {
