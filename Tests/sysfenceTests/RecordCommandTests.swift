@@ -72,10 +72,10 @@ struct RecordCommandTests {
             usleep(10_000)
         }
         let path = mount + "/" + (try #require(cgroup, "no cgroup for the command"))
-        // Wait until sleep has executed in it, then stop.
+        // Wait until sleep sleeps in it (blocked in clock_nanosleep, 230), then stop.
         for _ in 0..<500 {
             let pids = (try? String(contentsOfFile: path + "/cgroup.procs", encoding: .utf8))?.split(separator: "\n") ?? []
-            if let pid = pids.first, (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" { break }
+            if let pid = pids.first, (try? String(contentsOfFile: "/proc/\(pid)/syscall", encoding: .utf8))?.hasPrefix("230 ") == true { break }
             usleep(10_000)
         }
         process.terminate()

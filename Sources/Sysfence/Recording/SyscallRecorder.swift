@@ -100,6 +100,7 @@ public final class SyscallRecorder {
     /// once they execute the entrypoint.
     public func record(_ targets: [ProbeTarget], duration: TimeInterval? = nil, shouldStop: () -> Bool,
                        onProgress: (RecordingProgress) -> Void = { _ in }) throws(DiagnosticsError) -> RecordingOutcome {
+        try checkUnused()
         let cgroups = self.targets
         let tracker = try TargetTracker(targets) { (new) throws(DiagnosticsError) in try cgroups.add(new.map(\.id)) }
         var marked = 0, leftOut = 0
@@ -137,6 +138,7 @@ public final class SyscallRecorder {
     public func record(command: [String], environment: [String: String]? = nil, shouldStop: () -> Int32?,
                        onProgress: (RecordingProgress) -> Void = { _ in }) throws(DiagnosticsError) -> RecordingOutcome {
         guard let name = command.first, !name.isEmpty else { throw DiagnosticsError(at: nil, "no command to record") }
+        try checkUnused()
         let environment = environment ?? ProcessInfo.processInfo.environment
         let cgroup = try CommandCgroup()
         defer { cgroup.remove() }
@@ -155,17 +157,19 @@ public final class SyscallRecorder {
             throw DiagnosticsError(at: nil, "cannot start \(name): \(error)")
         }
         var termination: ProcessTermination?
+        var childEnded = false
         var reason = ProbeStopReason.targetExited
         var stopAsked: Date?
-        while termination == nil || cgroup.isPopulated {
+        while !childEnded || cgroup.isPopulated {
             try poll(onProgress)
-            if termination == nil, (try? LinuxKernel.poll([child.descriptor], timeout: 0))?.first?.contains(.readable) == true {
+            if !childEnded, (try? LinuxKernel.poll([child.descriptor], timeout: 0))?.first?.contains(.readable) == true {
+                childEnded = true
                 termination = try? child.wait()
             }
             if stopAsked == nil, let signal = shouldStop() {
                 reason = .requested
                 stopAsked = Date()
-                if termination == nil { _ = try? Signals.send(signal, process: child.pid, thread: child.pid) }
+                if !childEnded { _ = try? Signals.send(signal, process: child.pid, thread: child.pid) }
             }
             if let stopAsked, Date().timeIntervalSince(stopAsked) > 3 { cgroup.killAll() }
         }
@@ -177,6 +181,11 @@ public final class SyscallRecorder {
         }
         outcome.cgroups = [cgroup.watched]
         return outcome
+    }
+
+    /// A recorder records once: its programs are detached at the end.
+    private func checkUnused() throws(DiagnosticsError) {
+        guard !links.isEmpty else { throw DiagnosticsError(at: nil, "this recorder has already recorded; load another") }
     }
 
     /// Marks the threads of the cgroups (and their descendants) as recorded, except runtime tasks
