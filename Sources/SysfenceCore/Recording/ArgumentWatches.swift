@@ -54,7 +54,7 @@ enum WatchedSyscalls {
                              cap: 16, naming: [.namespaceFlags]))
         entries.append(Entry(name: "unshare", arguments: first, masks: [cloneNamespaceMask | cloneNewTime], cap: 16,
                              naming: [.namespaceFlags]))
-        entries.append(Entry(name: "personality", arguments: first, masks: [whole], cap: 16, naming: [.constant(prefixes: ["PER_"])]))
+        entries.append(Entry(name: "personality", arguments: first, masks: [whole], cap: 16, naming: [.constant(prefixes: ["PER_", "ADDR_", "UNAME26"])]))
         entries.append(Entry(name: "prctl", arguments: first, masks: [whole], cap: 16, naming: [.constant(prefixes: ["PR_"])]))
         entries.append(Entry(name: "ioctl", arguments: { _ in [1] }, masks: [whole], cap: 32,
                              naming: [.ioctlRequest(prefixes: ["TC", "TIOC", "FIO"])]))
@@ -70,6 +70,11 @@ enum WatchedSyscalls {
     static func watch(of name: String, on arch: Arch) -> ArgumentWatch? {
         byName[name].map { ArgumentWatch(arguments: $0.arguments(arch), masks: $0.masks) }
     }
+}
+
+extension ArgumentWatch {
+    /// How many distinct value combinations the watch can keep (2^bits of the masks).
+    var possibleValueCount: Double { masks.reduce(1.0) { $0 * Double(1 << min($1.nonzeroBitCount, 40)) } }
 }
 
 extension SyscallRecording {

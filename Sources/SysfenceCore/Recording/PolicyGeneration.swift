@@ -84,21 +84,7 @@ extension SyscallRecording {
             }
             result[selector(nr)] = allowance
         }
-        if options.constrainArguments, let clone3 = table.number(of: "clone3", on: arch), result[selector(clone3)] != nil {
-            result[selector(clone3)]!.action = Self.clone3Action
-            result[selector(clone3)]!.note = "ENOSYS: its flags lie in memory the filter cannot read, so callers fall back to clone, whose flags are checked"
-            if let clone = table.number(of: "clone", on: arch) {
-                var allowance = result[selector(clone)] ?? Allowance(seen: 0)
-                allowance.watch = allowance.watch ?? WatchedSyscalls.watch(of: "clone", on: arch).map { ("clone", $0) }
-                if allowance.watch != nil, allowance.note == nil {
-                    allowance.values = (allowance.values ?? []).union([[0]])
-                }
-                allowance.fallbackOfClone3 = true
-                result[selector(clone)] = allowance
-            }
-        }
-        guard options.includeBase else { return result }
-        for entry in BaseSet.entries {
+        for entry in options.includeBase ? BaseSet.entries : [] {
             for name in entry.names {
                 guard let nr = table.number(of: name, on: arch) else { continue }
                 var allowance = result[selector(nr)] ?? Allowance(seen: 0)
@@ -110,6 +96,19 @@ extension SyscallRecording {
                     }
                 }
                 result[selector(nr)] = allowance
+            }
+        }
+        if options.constrainArguments, let clone3 = table.number(of: "clone3", on: arch), result[selector(clone3)] != nil {
+            result[selector(clone3)]!.action = Self.clone3Action
+            result[selector(clone3)]!.note = "ENOSYS: its flags lie in memory the filter cannot read, so callers fall back to clone, whose flags are checked"
+            if let clone = table.number(of: "clone", on: arch) {
+                var allowance = result[selector(clone)] ?? Allowance(seen: 0)
+                allowance.watch = allowance.watch ?? WatchedSyscalls.watch(of: "clone", on: arch).map { ("clone", $0) }
+                if allowance.watch != nil, allowance.note == nil {
+                    allowance.values = (allowance.values ?? []).union([[0]])
+                }
+                allowance.fallbackOfClone3 = true
+                result[selector(clone)] = allowance
             }
         }
         return result
@@ -160,8 +159,7 @@ private struct Allowance {
     /// The condition allowing exactly `values`, or `nil` when they are every possible value or more than `cap`.
     static func condition(_ watch: ArgumentWatch, values: Set<SyscallRecording.ArgumentValues>, cap: Int) -> Condition? {
         precondition(!values.isEmpty, "a watched syscall is allowed with at least one value")
-        let space = watch.masks.reduce(1.0) { $0 * Double(1 << min($1.nonzeroBitCount, 40)) }
-        guard values.count <= cap, Double(values.count) < space else { return nil }
+        guard values.count <= cap, Double(values.count) < watch.possibleValueCount else { return nil }
         func comparison(_ position: Int, _ value: UInt32) -> Condition {
             let mask = watch.masks[position]
             return .comparison(Comparison(argument: watch.arguments[position], width: .low32,

@@ -21,10 +21,14 @@ public struct RecordingReport {
             out += "\(arch): \(counts.count) syscalls, \(total) calls\n"
             let rows = counts.map { (name: table.name(of: $0.key, on: arch) ?? "#\($0.key)", number: $0.key, count: $0.value) }
                 .sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
-            let width = rows.map(\.name.count).max() ?? 0
+            let width = rows.map(\.name.count).max() ?? 0, countWidth = String(rows.first?.count ?? 0).count
             for row in rows {
-                out += "  " + row.name + String(repeating: " ", count: width - row.name.count) + "  \(row.count)\n"
+                let count = String(row.count)
+                out += "  " + row.name + String(repeating: " ", count: width - row.name.count + 2 + countWidth - count.count) + count + "\n"
                 used[row.name, default: []].insert(arch)
+                if row.name == "clone3", program.decisions(for: arch)?.decision(for: row.number).fallback.action == SyscallRecording.clone3Action {
+                    constrained.append("  clone3 (\(arch)): fails with ENOSYS: its flags lie in memory the filter cannot read, so callers fall back to clone, whose flags are checked")
+                }
                 guard let watch = WatchedSyscalls.byName[row.name] else { continue }
                 constrained.append("  \(row.name) (\(arch)): " + Self.constraint(
                     of: row.name, entry: watch, values: recording.argumentValues[arch]?[row.number] ?? [:],
@@ -59,13 +63,14 @@ public struct RecordingReport {
         let listed = values.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }
             .map { key, count in
                 let spelled = zip(key, entry.naming).map { names.spelled($0, $1, arches: [arch]) }
-                return (spelled.count == 1 ? spelled[0] : "(" + spelled.joined(separator: ", ") + ")") + " \(count)×"
+                return (spelled.count == 1 ? spelled[0] : "(" + spelled.joined(separator: ", ") + ")") + " (\(count) \(count == 1 ? "time" : "times"))"
             }
         let seen = listed.isEmpty ? "values not recorded" : "seen " + listed.joined(separator: ", ")
         guard let decision else { return seen }
-        if !decision.isArgumentFree { return seen + "; constrained (the rule lists the values allowed)" }
+        if !decision.isArgumentFree { return seen + "; constrained" }
         if values.count > entry.cap { return seen + "; \(values.count) distinct values, more than \(entry.cap): not constrained" }
-        return seen + "; not constrained"
+        let possible = ArgumentWatch(arguments: Array(0..<entry.masks.count), masks: entry.masks).possibleValueCount
+        return seen + (Double(values.count) == possible ? "; every value possible seen: not constrained" : "; not constrained")
     }
 
     /// How many syscalls of `arch` a program allows for some arguments.

@@ -4,7 +4,7 @@ struct ValueNames {
     let constants: ConstantTable
 
     /// Constants that share their value with a more common spelling.
-    private static let aliases: Set<String> = ["AF_LOCAL", "AF_ROUTE", "TIOCINQ", "PER_LINUX32"]
+    private static let aliases: Set<String> = ["AF_LOCAL", "AF_ROUTE", "TIOCINQ"]
 
     /// The name of the masked value `value` of a watched argument read as `naming`, for a rule
     /// on `arches`; `nil` when no constant names it.
@@ -48,12 +48,17 @@ struct ValueNames {
     /// How a comparison of a generated rule reads with names: `u32(arg0) == AF_INET`,
     /// `(u32(arg0) & (CLONE_NEWNS | ...)) == 0`; `nil` when the comparison is not one a
     /// recording generates for the rule's syscall.
+    ///
+    /// `ioctl` requests stay numbers: a policy's constants are read with the headers of the host
+    /// that reads it, and request numbers differ between arches (powerpc), so a name could
+    /// change the rule on another host; the other names mean the same on every supported arch.
     func spelling(of comparison: Comparison, in rule: Rule, arches: [Arch]) -> String? {
         guard rule.syscalls.count == 1, case .name(let syscall) = rule.syscalls[0], let entry = WatchedSyscalls.byName[syscall],
               comparison.width == .low32, comparison.op == .equal, comparison.effectiveValue == comparison.value,
               let position = Set(arches.map { entry.arguments($0) }).count == 1 ? arches.first.flatMap({ entry.arguments($0).firstIndex(of: comparison.argument) }) : nil
         else { return nil }
         let mask = entry.masks[position], naming = entry.naming[position]
+        if case .ioctlRequest = naming { return nil }
         var operand = "u32(arg\(comparison.argument))"
         switch comparison.mask {
         case .max where mask == 0xFFFF_FFFF: break
