@@ -202,8 +202,11 @@ public struct BPFMap {
     }
 
     /// Sets the value of a task-storage map for one thread (`tid`), keyed by a pidfd of it.
+    /// Before Linux 6.9 (no `PIDFD_THREAD`) only a process's main thread has a pidfd; for the
+    /// others this fails with `EINVAL`.
     public func updateTaskStorage<Value: BitwiseCopyable>(thread tid: Int32, _ value: Value) throws(BPFError) {
-        let pidfd = pidfd_open(tid, UInt32(O_EXCL))  // PIDFD_THREAD (Linux 6.9): this thread, not its process
+        var pidfd = pidfd_open(tid, UInt32(O_EXCL))  // PIDFD_THREAD (Linux 6.9): this thread, not its process
+        if pidfd < 0 && errno == EINVAL { pidfd = pidfd_open(tid, 0) }
         guard pidfd >= 0 else { throw BPFError(function: "pidfd_open", code: errno, log: "") }
         defer { close(pidfd) }
         try update(pidfd, value)

@@ -187,6 +187,9 @@ struct RecordCommand: Command {
         if outcome.tasksMarkedAtAttach > 0 {
             lines.append("\(outcome.tasksMarkedAtAttach) threads already running were recorded from the start of the recording on")
         }
+        if outcome.threadsNotMarked > 0 {
+            lines.append("warning: \(outcome.threadsNotMarked) running threads could not be recorded (a kernel before 6.9 marks only main threads)")
+        }
         if outcome.runtimeTasksLeftOut > 0 {
             lines.append("\(outcome.runtimeTasksLeftOut) container-runtime threads (runc:[...]) are recorded only once they execute the entrypoint")
         }

@@ -37,8 +37,8 @@ try run("/usr/bin/gcc", ["-O2", "-o", helper, packageRoot.appendingPathComponent
 let getppid = table.number(of: "getppid", on: .x86_64)!
 
 /// A workload as a shell command that writes the nanoseconds its work took to `result`, so that
-/// neither start-up nor the recorder's end-of-run detection is timed. Under strace, the loop
-/// runs a fiftieth of its iterations and its time is scaled up (strace would take minutes).
+/// neither start-up nor the recorder's end-of-run detection is timed. Under strace, a workload
+/// runs a part of its work (`straceScale`) and its time is scaled up (strace would take minutes).
 struct Workload {
     var name: String
     var script: (_ scale: Int) -> String
@@ -47,9 +47,10 @@ struct Workload {
 let result = work + "/elapsed"
 func timed(_ work: String) -> String { "s=$(date +%s%N); \(work); e=$(date +%s%N); echo $((e - s)) > \(result)" }
 let workloads = [
-    Workload(name: "tar of \(files) files", script: { _ in timed("busybox tar cf /dev/null -C \(tree) .") }, straceScale: 1),
+    Workload(name: "tar of \(files) files, 5 times",
+             script: { timed("for i in $(seq \(5 / $0)); do busybox tar cf /dev/null -C \(tree) .; done") }, straceScale: 5),
     Workload(name: "getppid loop x \(iterations)",
-             script: { timed("\(helper) - loop \(getppid) \(iterations / $0) > /dev/null") }, straceScale: 50),
+             script: { timed("\(helper) - loop \(getppid) \(iterations / $0) > /dev/null") }, straceScale: 100),
 ]
 
 func elapsed() throws -> Double { Double(try String(contentsOfFile: result, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))! / 1e6 }
@@ -70,7 +71,7 @@ func best(_ rounds: Int, _ variants: [() throws -> Void]) throws -> [Double] {
     return best
 }
 
-print("recording overhead: milliseconds of the work alone, best of 7 (strace: of 3; for the loop, x50 of a fiftieth)")
+print("recording overhead: milliseconds of the work alone, best of 7 (strace: best of 3 of a part, scaled)")
 for workload in workloads {
     let command = ["/bin/sh", "-c", workload.script(1)]
     var calls: UInt64 = 0

@@ -28,6 +28,9 @@ public struct RecordingOutcome: Sendable {
     /// Container-runtime tasks (`runc:[...]`) found in the targets before their exec, left out
     /// until they execute the entrypoint.
     public var runtimeTasksLeftOut: Int
+    /// Threads already running that could not be marked (before Linux 6.9 only a process's main
+    /// thread can be): their calls count only from their next exec, or in their children.
+    public var threadsNotMarked: Int
     /// The cgroups watched (for a command: the one created for it).
     public var cgroups: [WatchedCgroup]
 }
@@ -103,12 +106,11 @@ public final class SyscallRecorder {
         try checkUnused()
         let cgroups = self.targets
         let tracker = try TargetTracker(targets) { (new) throws(DiagnosticsError) in try cgroups.add(new.map(\.id)) }
-        var marked = 0, leftOut = 0
+        var marked: Set<Int32> = [], leftOut = 0, unmarkable = 0
         // Twice: a child forked by a task before that task was marked is found the second time.
         for _ in 0..<2 {
-            let (newlyMarked, runtime) = try markRunningTasks(in: tracker.watched.values.map(\.path), hierarchy: tracker.hierarchy)
-            marked += newlyMarked
-            leftOut = runtime
+            (leftOut, unmarkable) = try markRunningTasks(in: tracker.watched.values.map(\.path), hierarchy: tracker.hierarchy,
+                                                         marked: &marked)
         }
         let deadline = duration.map { Date().addingTimeInterval($0) }
         var reason = ProbeStopReason.requested
@@ -125,8 +127,9 @@ public final class SyscallRecorder {
             }
         }
         var outcome = try finish(reason)
-        outcome.tasksMarkedAtAttach = marked
+        outcome.tasksMarkedAtAttach = marked.count
         outcome.runtimeTasksLeftOut = leftOut
+        outcome.threadsNotMarked = unmarkable
         outcome.cgroups = tracker.watched.values.sorted { $0.path < $1.path }
         return outcome
     }
@@ -188,13 +191,16 @@ public final class SyscallRecorder {
         guard !links.isEmpty else { throw DiagnosticsError(at: nil, "this recorder has already recorded; load another") }
     }
 
-    /// Marks the threads of the cgroups (and their descendants) as recorded, except runtime tasks
-    /// before their exec; returns how many were marked and how many were left out.
-    private func markRunningTasks(in paths: [String], hierarchy: CgroupHierarchy) throws(DiagnosticsError) -> (marked: Int, leftOut: Int) {
-        var marked = 0, leftOut = 0
+    /// Marks the threads of the cgroups (and their descendants) as recorded, except those in
+    /// `marked` already and runtime tasks before their exec; adds the marked ones to `marked`
+    /// and returns how many runtime threads were left out and how many threads could not be
+    /// marked (other than main threads, before Linux 6.9).
+    private func markRunningTasks(in paths: [String], hierarchy: CgroupHierarchy,
+                                  marked: inout Set<Int32>) throws(DiagnosticsError) -> (leftOut: Int, unmarkable: Int) {
+        var leftOut = 0, unmarkable = 0
         for path in paths.flatMap(hierarchy.subtree(of:)) {
             guard let threads = try? String(contentsOfFile: path + "/cgroup.threads", encoding: .utf8) else { continue }
-            for tid in threads.split(separator: "\n").compactMap({ Int32($0) }) {
+            for tid in threads.split(separator: "\n").compactMap({ Int32($0) }) where !marked.contains(tid) {
                 let command = (try? String(contentsOfFile: "/proc/\(tid)/comm", encoding: .utf8)) ?? ""
                 if command.hasPrefix("runc:[") {
                     leftOut += 1
@@ -202,15 +208,17 @@ public final class SyscallRecorder {
                 }
                 do {
                     try RecordLayout.markRecorded(thread: tid, in: recorded)
-                    marked += 1
+                    marked.insert(tid)
                 } catch where error.code == ESRCH {
                     continue  // the thread ended meanwhile
+                } catch where error.code == EINVAL {
+                    unmarkable += 1
                 } catch {
                     throw ProbeObject.diagnose(error, doing: "marking the running tasks of \(path)")
                 }
             }
         }
-        return (marked, leftOut)
+        return (leftOut, unmarkable)
     }
 
     /// Waits up to 100 ms for events and reports progress.
@@ -255,6 +263,6 @@ public final class SyscallRecorder {
             throw ProbeObject.diagnose(error, doing: "reading the recording")
         }
         return RecordingOutcome(recording: recording, stopReason: reason, termination: nil, execFailure: nil,
-                                tasksMarkedAtAttach: 0, runtimeTasksLeftOut: 0, cgroups: [])
+                                tasksMarkedAtAttach: 0, runtimeTasksLeftOut: 0, threadsNotMarked: 0, cgroups: [])
     }
 }
