@@ -67,8 +67,9 @@ struct RecordCommandTests {
         let mount = try CgroupHierarchy.host().mountPoint
         let prefix = "sysfence-record-\(process.processIdentifier)-"
         var cgroup: String?
-        for _ in 0..<500 where cgroup == nil {
+        for _ in 0..<500 {
             cgroup = (try? FileManager.default.contentsOfDirectory(atPath: mount))?.first { $0.hasPrefix(prefix) }
+            if cgroup != nil { break }
             usleep(10_000)
         }
         let path = mount + "/" + (try #require(cgroup, "no cgroup for the command"))
@@ -109,5 +110,59 @@ struct RecordCommandTests {
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix(message + "\n"), "\(result.stderr)")
+    }
+}
+
+/// `sysfence record --container ID` on a runc container, the policy injected with `sysfence oci
+/// inject` into a fresh bundle of the same workload.
+@Suite(.serialized, .enabled(if: (RuncBundle.unavailableReason == nil && ProbeKernel.isAvailable) || TestEnvironment.requiresKernel,
+                             "\(RuncBundle.unavailableReason ?? "no eBPF") (set SYSFENCE_REQUIRE_KERNEL=1 to fail instead)"))
+struct RecordContainerCommandTests {
+    init() throws {
+        try #require(RuncBundle.unavailableReason == nil, "\(RuncBundle.unavailableReason ?? "")")
+    }
+
+    @Test func recordingAContainerByIDGivesAPolicyItRunsUnder() throws {
+        let script = "echo hello; ls / > /dev/null; cat /www/index.html; sleep 0.1; echo bye"
+        let directory = try TemporaryDirectory()
+        let bundle = try RuncBundle(script: script)
+        let id = "sysfence-rec-\(UUID().uuidString.prefix(8).lowercased())"
+        try bundle.create(id: id)
+        defer { bundle.delete(id: id) }
+        let recorder = Process()
+        recorder.executableURL = TestPaths.sysfenceBinary
+        recorder.arguments = ["record", "--container", id, "-o", "rec.yaml"]
+        recorder.currentDirectoryURL = directory.url
+        let errors = directory.url.appendingPathComponent("stderr")
+        #expect(FileManager.default.createFile(atPath: errors.path, contents: nil))
+        recorder.standardError = try FileHandle(forWritingTo: errors)
+        recorder.standardOutput = FileHandle.nullDevice
+        try recorder.run()
+        var report: String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+        for _ in 0..<1000 {
+            if report.contains("sysfence: recording;") || !recorder.isRunning { break }
+            usleep(10_000)
+        }
+        try #require(report.contains("sysfence: recording;"), "\(report)")
+        try bundle.start(id: id)
+        for _ in 0..<500 {
+            if bundle.status(id: id) != "running" { break }
+            usleep(10_000)
+        }
+        // Deleting the container removes its cgroup: the recording ends by itself.
+        bundle.delete(id: id)
+        recorder.waitUntilExit()
+        #expect(recorder.terminationStatus == 0, "\(report)")
+        #expect(report.contains("sysfence: the target ended"), "\(report)")
+        #expect(report.contains("container-runtime threads (runc:[...]) are recorded only once they execute the entrypoint"), "\(report)")
+        let recorded = bundle.createdOutput(id: id).stdout
+        #expect(recorded.hasPrefix("hello\n") && recorded.hasSuffix("bye\n"), "\(recorded)")
+
+        let replay = try RuncBundle(script: script)
+        let injected = try runSysfence(["oci", "inject", "--bundle", replay.bundle.directory, "--policy", "rec.yaml"], in: directory.url)
+        #expect(injected.status == 0, "\(injected)")
+        let outcome = try replay.run()
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(outcome.stdout == recorded, "\(outcome)")
     }
 }

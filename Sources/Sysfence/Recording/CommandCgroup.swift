@@ -45,7 +45,10 @@ final class CommandCgroup {
     func remove() {
         close(descriptor)
         if isPopulated { killAll() }
-        for _ in 0..<500 where isPopulated { usleep(10_000) }
+        for _ in 0..<500 {
+            if !isPopulated { break }
+            usleep(10_000)
+        }
         let subtree = (try? CgroupHierarchy.host().subtree(of: watched.path)) ?? [watched.path]
         for directory in subtree.reversed() { rmdir(directory) }
     }
