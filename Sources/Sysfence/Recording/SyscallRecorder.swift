@@ -258,6 +258,14 @@ public final class SyscallRecorder {
                 let combination = arity == 1 ? [kept.0] : [kept.0, kept.1]
                 recording.argumentValues[Self.abis[abi], default: [:]][nr, default: [:]][combination, default: 0] += count
             }
+            // Each counted call of a watched syscall also counts its values, unless the values
+            // map was full: values that do not add up to the calls are incomplete, and a policy
+            // listing them would deny calls that were made. Without them it does not constrain.
+            for (arch, perSyscall) in recording.argumentValues {
+                for (nr, combinations) in perSyscall where combinations.values.reduce(0, +) != recording.calls[arch]?[nr] {
+                    recording.argumentValues[arch]?[nr] = nil
+                }
+            }
             recording.lostEvents = try counter(.lost)
         } catch {
             throw ProbeObject.diagnose(error, doing: "reading the recording")
