@@ -38,6 +38,21 @@ struct SyscallRecorderTests {
         #expect(outcome.recording.lostEvents == 0)
     }
 
+    @Test func valuesBeyondTheValuesMapAreDroppedRatherThanKeptIncomplete() throws {
+        // ioctl(-1, N) fails with EBADF for any request N: 17,000 distinct values overflow the
+        // map's 16,384 entries.
+        let ioctl = number("ioctl")
+        let calls = (0..<17_000).map { "\(ioctl):-1:\(0x1000 + $0)" }
+        let recorder = try SyscallRecorder(watches: [.x86_64: [ioctl: ArgumentWatch(arguments: [1], masks: [0xFFFF_FFFF])]])
+        let outcome = try recorder.record(command: [try SyscallHelper.path(), "-"] + calls, shouldStop: { nil })
+        #expect(outcome.termination == .exited(0))
+        #expect(outcome.recording.calls[.x86_64]?[ioctl] == 17_000)
+        #expect(outcome.recording.argumentValues[.x86_64]?[ioctl] == nil)
+        let policy = outcome.recording.policy(options: RecordingOptions(includeBase: false), table: table)
+        let rule = try #require(policy.rules.first { $0.syscalls == [.name("ioctl")] })
+        #expect(rule.condition == nil, "ioctl constrained to an incomplete list")
+    }
+
     @Test func i386CompatCallsAreTheirOwnArchAndTheForkBeforeExecIsLeftOut() throws {
         let helper = try SyscallHelper.path(i386: true)
         let calls = Array(repeating: "\(number("getppid", on: .x86))", count: 7) + ["\(number("getpid", on: .x86))"]
