@@ -89,6 +89,16 @@ struct RecordCommandTests {
         #expect(policy.contains("syscalls: clock_nanosleep"), "\(policy)")
     }
 
+    @Test(.enabled(if: SharedProfiles.directory != nil, "\(SharedProfiles.missingMessage)"))
+    func theReportComparesWithMobysDefaultProfile() throws {
+        let moby = try #require(SharedProfiles.path("moby-default.json"))
+        let result = try runSysfence(["record", "--compare", moby, "--", "/bin/true"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("syscalls: execve"), "\(result)")
+        let comparison = result.stderr.split(separator: "\n").drop { !$0.hasPrefix("Compared with moby-default") }
+        #expect(comparison.dropFirst().first?.contains(" fewer") == true, "\(result.stderr)")
+    }
+
     @Test func theCommandsFailureToStartIsReported() throws {
         let result = try runSysfence(["record", "--quiet", "--", "/no/such/program"])
         #expect(result.status == 127, "\(result)")
