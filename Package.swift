@@ -36,6 +36,8 @@ let package = Package(
         // Not a test: the compiler against libseccomp on the same rules.
         .executableTarget(name: "bench-compiler", dependencies: ["Sysfence", "Libseccomp"], path: "bench/compiler"),
         .executableTarget(name: "bench-probes", dependencies: ["Sysfence", "BPFLoader"], path: "bench/probes"),
+        // Not a test: recording overhead on syscall-heavy workloads against none and strace -f -c.
+        .executableTarget(name: "bench-recording", dependencies: ["Sysfence"], path: "bench/recording"),
         // Not a test: allowed calls and reported violations under `sysfence run` against the filter alone.
         .executableTarget(name: "bench-enforcer", dependencies: ["Sysfence", "LinuxKernel"], path: "bench/enforcer",
                           exclude: ["calls.c"]),

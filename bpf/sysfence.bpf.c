@@ -10,10 +10,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "sysfence.h"
+#include "target.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: a 32-bit system call is active */
 #define SIGKILL 9
 #define SECCOMP_RET_ACTION_FULL 0xffff0000U
 #define SECCOMP_RET_ALLOW 0x7fff0000U
@@ -22,30 +22,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define WAKEUP_BATCH_BYTES (64 << 10)
 
 const volatile struct sysfence_config sysfence_settings = {};
-
-/* Target cgroup ids (value unused). */
-struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, SYSFENCE_MAX_TARGETS);
-    __type(key, __u64);
-    __type(value, __u8);
-} targets SEC(".maps");
-
-/* Bumped by user space whenever the targets change: membership computed earlier is stale. */
-__u32 targets_generation = 0;
-
-struct membership {
-    __u32 generation; /* targets_generation + 1 when computed; 0: never */
-    __u32 member;
-};
-
-/* Per cgroup (kept in the cgroup itself, freed with it): whether it is a target or below one. */
-struct {
-    __uint(type, BPF_MAP_TYPE_CGRP_STORAGE);
-    __uint(map_flags, BPF_F_NO_PREALLOC);
-    __type(key, int);
-    __type(value, struct membership);
-} membership SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -217,31 +193,6 @@ static __always_inline void load_data(struct machine *m, __u32 nr, __u32 arch, _
     }
 }
 
-/* Whether the current task's cgroup is a target or lies below one. */
-static __always_inline int in_target(struct task_struct *task)
-{
-    struct cgroup *cgroup = task->cgroups->dfl_cgrp;
-    struct membership *cached = bpf_cgrp_storage_get(&membership, cgroup, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-    if (!cached)
-        return 0;
-    __u32 generation = targets_generation + 1;
-    if (cached->generation == generation)
-        return cached->member;
-    __u32 member = 0;
-    for (int level = 0; level < SYSFENCE_MAX_DEPTH; level++) {
-        __u64 ancestor = bpf_get_current_ancestor_cgroup_id(level);
-        if (!ancestor)
-            break;
-        if (bpf_map_lookup_elem(&targets, &ancestor)) {
-            member = 1;
-            break;
-        }
-    }
-    cached->member = member;
-    cached->generation = generation;
-    return member;
-}
-
 /* Whether the cgroup may send one more event in the current one-second window. */
 static __always_inline int within_rate(__u64 cgroup, __u64 now)
 {
@@ -261,18 +212,12 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
     if (!in_target(task))
         return 0;
     count(SYSFENCE_COUNTER_SYSCALLS);
-    int compat = task->thread_info.status & TS_COMPAT;
+    int compat = is_compat(task);
     __u32 nr = (__u32)id;
     __u32 arch = compat ? SYSFENCE_AUDIT_ARCH_I386 : SYSFENCE_AUDIT_ARCH_X86_64;
     __u64 ip = regs->ip;
     __u64 args[6];
-    if (compat) {
-        args[0] = regs->bx; args[1] = regs->cx; args[2] = regs->dx;
-        args[3] = regs->si; args[4] = regs->di; args[5] = regs->bp;
-    } else {
-        args[0] = regs->di; args[1] = regs->si; args[2] = regs->dx;
-        args[3] = regs->r10; args[4] = regs->r8; args[5] = regs->r9;
-    }
+    syscall_arguments(regs, compat, args);
 
     __u32 result = SECCOMP_RET_ALLOW;
     __u32 flags = 0;

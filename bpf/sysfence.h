@@ -80,4 +80,69 @@ struct sysfence_event {
     char comm[16];
 };
 
+/* The recorder (bpf/record.bpf.c). */
+
+/* A syscall seen: (ABI, number as seccomp_data.nr). Key of the calls map (numbers beyond the slots). */
+struct sysfence_call_key {
+    __u32 abi; /* enum sysfence_abi */
+    __u32 nr;
+};
+
+enum sysfence_task_state {
+    SYSFENCE_TASK_RECORDED = 1,     /* its calls count */
+    SYSFENCE_TASK_EXEC_PENDING = 2, /* in a target, not recorded, inside an execve: its ABI and number */
+};
+
+/* Per task (task storage): whether its calls count. User space marks running tasks RECORDED. */
+struct sysfence_task_record {
+    __u32 state; /* enum sysfence_task_state */
+    __u32 abi;   /* EXEC_PENDING: of the execve, as its entry saw it (the exec overwrites TS_COMPAT) */
+    __u32 nr;
+    __u32 padding;
+    __u64 cgroup; /* the id of the cgroup last found in a target: a cheaper check than in_target */
+};
+
+/* Per verdict slot of the recorder: whether the call was seen, and which of its arguments the
+ * recorder keeps (their low 32 bits, masked). */
+struct sysfence_slot {
+    __u32 seen;  /* set by the program at the first call */
+    __u32 count; /* watched arguments: 0, 1 or 2 */
+    __u32 args[2];
+    __u32 masks[2];
+};
+
+/* A combination of watched argument values seen. Key of the values map. */
+struct sysfence_value_key {
+    __u32 abi;
+    __u32 nr;
+    __u32 values[2]; /* an unused one is 0 */
+};
+
+enum sysfence_record_kind {
+    SYSFENCE_RECORD_SYSCALL = 0, /* first sighting of (abi, nr) */
+    SYSFENCE_RECORD_VALUES = 1,  /* first sighting of a combination of watched argument values */
+    SYSFENCE_RECORD_EXEC = 2,    /* a task in the target executed a program: it counts from now on */
+    SYSFENCE_RECORD_EXIT = 3,    /* a counted process ended */
+};
+
+/* Indexes of the recorder's per-CPU counter array. */
+enum sysfence_record_counter {
+    SYSFENCE_RECORD_COUNTER_CALLS = 0,  /* calls counted */
+    SYSFENCE_RECORD_COUNTER_EVENTS = 1, /* events written to the ring buffer */
+    SYSFENCE_RECORD_COUNTER_LOST = 2,   /* events dropped: ring buffer full */
+    SYSFENCE_RECORD_COUNTER_COUNT = 3,
+};
+
+/* One recorder event. */
+struct sysfence_record_event {
+    __u32 kind; /* enum sysfence_record_kind */
+    __u32 abi;
+    __u32 nr;
+    __u32 pid; /* thread group id */
+    __u32 tid;
+    __u32 values[2];
+    __s32 exit_code; /* SYSFENCE_RECORD_EXIT: the wait(2) status */
+    char comm[16];
+};
+
 #endif

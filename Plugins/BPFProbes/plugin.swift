@@ -1,8 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Compiles `bpf/*.bpf.c` with `clang -target bpf` (and `vmlinux.h` from the running kernel's BTF)
-/// into a generated Swift source that embeds the object, rerun whenever a file in `bpf/` changes.
+/// Compiles every `bpf/*.bpf.c` with `clang -target bpf` (and `vmlinux.h` from the running kernel's BTF)
+/// into a generated Swift source that embeds the objects, rerun whenever a file in `bpf/` changes.
 @main
 struct BPFProbes: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {

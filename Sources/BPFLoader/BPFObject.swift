@@ -181,6 +181,47 @@ public struct BPFMap {
         try check(bpf_map_update_elem(fd, &key, &value, UInt64(BPF_ANY)), "bpf_map_update_elem")
     }
 
+    /// Every key of a hash map (`bpf_map_get_next_key`); keys added or removed meanwhile may be
+    /// missed or repeated.
+    public func keys<Key: BitwiseCopyable>(of type: Key.Type) throws(BPFError) -> [Key] {
+        var keys: [Key] = []
+        var previous = [UInt8](repeating: 0, count: MemoryLayout<Key>.size), next = previous
+        var first = true
+        while true {
+            let result = previous.withUnsafeBytes { previousBytes in
+                next.withUnsafeMutableBytes { nextBytes in
+                    bpf_map_get_next_key(fd, first ? nil : previousBytes.baseAddress, nextBytes.baseAddress)
+                }
+            }
+            if result == -ENOENT { return keys }
+            try check(result, "bpf_map_get_next_key")
+            keys.append(next.withUnsafeBytes { $0.loadUnaligned(as: Key.self) })
+            previous = next
+            first = false
+        }
+    }
+
+    /// Sets the value of a task-storage map for one thread (`tid`), keyed by a pidfd of it.
+    /// Before Linux 6.9 (no `PIDFD_THREAD`) only a process's main thread has a pidfd; for the
+    /// others this fails with `EINVAL`.
+    public func updateTaskStorage<Value: BitwiseCopyable>(thread tid: Int32, _ value: Value) throws(BPFError) {
+        var pidfd = pidfd_open(tid, UInt32(O_EXCL))  // PIDFD_THREAD (Linux 6.9): this thread, not its process
+        if pidfd < 0 && errno == EINVAL { pidfd = pidfd_open(tid, 0) }
+        guard pidfd >= 0 else { throw BPFError(function: "pidfd_open", code: errno, log: "") }
+        defer { close(pidfd) }
+        try update(pidfd, value)
+    }
+
+    /// The value at `key`, `nil` when there is none.
+    public func lookup<Key: BitwiseCopyable, Value: BitwiseCopyable>(_ key: Key, as type: Value.Type) throws(BPFError) -> Value? {
+        var key = key
+        var bytes = [UInt8](repeating: 0, count: MemoryLayout<Value>.size)
+        let result = bytes.withUnsafeMutableBytes { bpf_map_lookup_elem(fd, &key, $0.baseAddress) }
+        if result == -ENOENT { return nil }
+        try check(result, "bpf_map_lookup_elem")
+        return bytes.withUnsafeBytes { $0.loadUnaligned(as: Value.self) }
+    }
+
     /// The per-CPU values at `key` of a per-CPU map, one for each possible CPU.
     public func lookupPerCPU<Key: BitwiseCopyable>(_ key: Key) throws(BPFError) -> [UInt64] {
         let cpus = libbpf_num_possible_cpus()

@@ -166,10 +166,13 @@ static void run_child(const sysfence_spawn_request *request, sysfence_child *chi
     sigset_t none;
     sigemptyset(&none);
     if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) child_fail(child, SYSFENCE_STEP_SIGNALS, errno);
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(child, SYSFENCE_STEP_NO_NEW_PRIVS, errno);
-    struct sock_fprog fprog = { .len = request->filter_length, .filter = (struct sock_filter *)request->filter };
-    long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, request->filter_flags, &fprog);
-    if (listener < 0) child_fail(child, SYSFENCE_STEP_FILTER, errno);
+    long listener = 0;
+    if (request->filter) {
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(child, SYSFENCE_STEP_NO_NEW_PRIVS, errno);
+        struct sock_fprog fprog = { .len = request->filter_length, .filter = (struct sock_filter *)request->filter };
+        listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, request->filter_flags, &fprog);
+        if (listener < 0) child_fail(child, SYSFENCE_STEP_FILTER, errno);
+    }
     // From here on every system call passes the filter: publish with a plain store, then exec.
     child->listener = (int)listener;
     atomic_store_explicit(&child->stage, STAGE_INSTALLED, memory_order_release);
@@ -189,6 +192,10 @@ int sysfence_spawn_filtered(const sysfence_spawn_request *request, sysfence_chil
     memset(&args, 0, sizeof args);
     args.flags = CLONE_FILES | CLONE_PIDFD;
     args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+    if (request->cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)request->cgroup_fd;
+    }
     args.exit_signal = SIGCHLD;
     long pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0) {

@@ -48,21 +48,23 @@ public final class FilteredChild {
     public let listener: NotificationListener?
 
     /// Starts `path` (not searched for) with `arguments` (`argv[0]` first) and `environment`
-    /// (`NAME=value`), under `filter` installed with `flags` after `no_new_privs`, with
-    /// `defaultSignals` set back to `SIG_DFL` first.
-    public init(path: String, arguments: [String], environment: [String], filter: [BPFInstruction],
-                flags: SeccompFilterFlags, defaultSignals: [Int32] = []) throws(ChildStartError) {
+    /// (`NAME=value`), under `filter` installed with `flags` after `no_new_privs` (`nil`: no
+    /// filter, nothing but the `execve`), with `defaultSignals` set back to `SIG_DFL` first; in
+    /// the cgroup v2 directory open as `cgroup` when given (from its first instruction on).
+    public init(path: String, arguments: [String], environment: [String], filter: [BPFInstruction]?,
+                flags: SeccompFilterFlags, defaultSignals: [Int32] = [], cgroup: Int32? = nil) throws(ChildStartError) {
         var child: OpaquePointer?
         let started = withCStringArray([path]) { pathPointer in
             withCStringArray(arguments) { argv in
                 withCStringArray(environment) { envp in
-                    let sockFilters = filter.map { sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
+                    let sockFilters = (filter ?? []).map { sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
                     return sockFilters.withUnsafeBufferPointer { filters in
                         defaultSignals.withUnsafeBufferPointer { signals in
                             var request = sysfence_spawn_request(
-                                path: pathPointer[0], argv: argv, envp: envp, filter: filters.baseAddress,
+                                path: pathPointer[0], argv: argv, envp: envp, filter: filter == nil ? nil : filters.baseAddress,
                                 filter_length: UInt16(filters.count), filter_flags: flags.kernelValue,
-                                default_signals: signals.baseAddress, default_signal_count: Int32(signals.count))
+                                default_signals: signals.baseAddress, default_signal_count: Int32(signals.count),
+                                cgroup_fd: cgroup ?? -1)
                             return sysfence_spawn_filtered(&request, &child)
                         }
                     }

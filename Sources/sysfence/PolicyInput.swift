@@ -48,12 +48,18 @@ enum PolicyInput {
     /// export's warnings printed, or `nil` after reporting why it cannot be.
     static func export(_ path: String, on console: Console) -> (Policy, SeccompExport)? {
         guard let policy = load(path, on: console) else { return nil }
+        return export(policy, in: path, on: console).map { (policy, $0) }
+    }
+
+    /// A policy exported as a seccomp profile, with the export's warnings printed as about `place`,
+    /// or `nil` after reporting why it cannot be.
+    static func export(_ policy: Policy, in place: String, on console: Console) -> SeccompExport? {
         do {
             let exported = try policy.seccompProfile()
-            for diagnostic in exported.diagnostics { console.report(diagnostic, in: path) }
-            return (policy, exported)
+            for diagnostic in exported.diagnostics { console.report(diagnostic, in: place) }
+            return exported
         } catch {
-            report(error, in: path, on: console)
+            report(error, in: place, on: console)
             return nil
         }
     }

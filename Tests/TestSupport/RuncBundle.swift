@@ -68,6 +68,55 @@ public final class RuncBundle {
         return try Self.execute(Self.runc, ["run", "--bundle", bundle.directory, id], in: root, timeout: timeout)
     }
 
+    /// Creates a container of the bundle (`runc create`) without starting it; its process writes
+    /// to files that `createdOutput(id:)` reads.
+    public func create(id: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.runc)
+        process.arguments = ["create", "--bundle", bundle.directory, id]
+        process.currentDirectoryURL = root
+        for (name, url) in [("out", outputURL(id, "out")), ("err", outputURL(id, "err"))] {
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: url)
+            if name == "out" { process.standardOutput = handle } else { process.standardError = handle }
+        }
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CreateFailed(message: (try? String(contentsOf: outputURL(id, "err"), encoding: .utf8)) ?? "")
+        }
+    }
+
+    public struct CreateFailed: Error { public var message: String }
+
+    private func outputURL(_ id: String, _ stream: String) -> URL { root.appendingPathComponent("created-\(id).\(stream)") }
+
+    /// Starts a created container (`runc start`).
+    public func start(id: String) throws {
+        let outcome = try Self.execute(Self.runc, ["start", id], in: root, timeout: 30)
+        guard outcome.status == 0 else { throw CreateFailed(message: outcome.stderr) }
+    }
+
+    /// The container's status as `runc state` reports it, `nil` once it is gone.
+    public func status(id: String) -> String? {
+        guard let outcome = try? Self.execute(Self.runc, ["state", id], in: root, timeout: 30), outcome.status == 0,
+              let state = try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
+        else { return nil }
+        return state["status"] as? String
+    }
+
+    /// What a created container's process wrote so far.
+    public func createdOutput(id: String) -> (stdout: String, stderr: String) {
+        ((try? String(contentsOf: outputURL(id, "out"), encoding: .utf8)) ?? "",
+         (try? String(contentsOf: outputURL(id, "err"), encoding: .utf8)) ?? "")
+    }
+
+    /// Deletes a container (`runc delete --force`), which removes its cgroup.
+    public func delete(id: String) {
+        _ = try? Self.execute(Self.runc, ["delete", "--force", id], in: root, timeout: 30)
+    }
+
     static func execute(_ tool: String, _ arguments: [String], in directory: URL, timeout: TimeInterval) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)

@@ -81,6 +81,7 @@ typedef struct {
     /// NULL-terminated argument and environment vectors.
     char *const *argv;
     char *const *envp;
+    /// NULL: no filter (and no no_new_privs); the child only executes the program.
     const struct sock_filter *filter;
     unsigned short filter_length;
     /// SECCOMP_FILTER_FLAG_* for the install; NEW_LISTENER is what makes a supervisor possible.
@@ -88,6 +89,8 @@ typedef struct {
     /// Signals set back to SIG_DFL in the child (those the parent ignores while it waits).
     const int *default_signals;
     int default_signal_count;
+    /// A cgroup v2 directory fd the child starts in (clone3 CLONE_INTO_CGROUP), or -1.
+    int cgroup_fd;
 } sysfence_spawn_request;
 
 /// The step of the child that failed.

@@ -6,25 +6,32 @@ import Foundation
 enum ProbeObject {
     static let btfPath = "/sys/kernel/btf/vmlinux"
 
-    /// Opens the embedded object with these settings, loads only `program`, and reports what the
-    /// kernel lacks in words a user can act on.
+    /// Opens the embedded probe object with these settings, loads only `program`, and reports what
+    /// the kernel lacks in words a user can act on.
     static func load(program: String, mode: ProbeLayout.Mode, rateLimit: UInt32) throws(DiagnosticsError) -> BPFObject {
-        guard FileManager.default.fileExists(atPath: btfPath) else {
-            throw DiagnosticsError(at: nil, "the kernel has no BTF (\(btfPath) is missing); sysfence's eBPF probes need a kernel built with CONFIG_DEBUG_INFO_BTF")
-        }
-        guard let elf = Data(base64Encoded: probeObjectBase64) else {
-            throw DiagnosticsError(at: nil, "the embedded probe object is corrupt; rebuild sysfence")
-        }
-        do {
-            let object = try BPFObject(elf: Array(elf), name: "sysfence")
+        try load("sysfence") { object throws(BPFError) in
             try ProbeLayout.setSettings(of: object, mode: mode, rateLimit: rateLimit)
             for other in ["sys_enter", "decide_test"] where other != program {
                 try object.setAutoload(program: other, false)
             }
+        }
+    }
+
+    /// Opens the embedded object `bpf/NAME.bpf.c`, lets `configure` set it up, and loads it.
+    static func load(_ name: String, configure: (BPFObject) throws(BPFError) -> Void = { _ in }) throws(DiagnosticsError) -> BPFObject {
+        guard FileManager.default.fileExists(atPath: btfPath) else {
+            throw DiagnosticsError(at: nil, "the kernel has no BTF (\(btfPath) is missing); sysfence's eBPF probes need a kernel built with CONFIG_DEBUG_INFO_BTF")
+        }
+        guard let elf = embeddedBPFObjects[name].flatMap({ Data(base64Encoded: $0) }) else {
+            throw DiagnosticsError(at: nil, "the embedded eBPF object '\(name)' is corrupt; rebuild sysfence")
+        }
+        do {
+            let object = try BPFObject(elf: Array(elf), name: name)
+            try configure(object)
             try object.load()
             return object
         } catch {
-            throw diagnose(error, doing: "loading the eBPF probes")
+            throw diagnose(error, doing: "loading the eBPF \(name == "record" ? "recorder" : "probes")")
         }
     }
 
@@ -66,6 +73,31 @@ enum ProbeObject {
             }
         } catch {
             throw diagnose(error, doing: "installing the seccomp program in the probe")
+        }
+    }
+}
+
+/// The target cgroups of a loaded probe or recorder (`bpf/target.bpf.h`): the `targets` map and
+/// the generation that makes the programs recompute the membership they cached per cgroup.
+final class TargetCgroups {
+    private let object: BPFObject
+    private let map: BPFMap
+    private var generation: UInt32 = 0
+
+    init(of object: BPFObject) throws(DiagnosticsError) {
+        self.object = object
+        do { map = try object.map(named: "targets") } catch { throw ProbeObject.diagnose(error, doing: "finding the targets map") }
+    }
+
+    /// Adds cgroups (by id); their descendants are included.
+    func add(_ cgroupIDs: some Sequence<UInt64>) throws(DiagnosticsError) {
+        do {
+            for id in cgroupIDs { try map.update(id, UInt8(1)) }
+            // Cgroups already judged outside every target may now be inside one.
+            generation &+= 1
+            try object.setZeroInitializedData(generation)
+        } catch {
+            throw ProbeObject.diagnose(error, doing: "adding targets")
         }
     }
 }

@@ -8,18 +8,18 @@ public enum ProbeStopReason: Hashable, Sendable {
     case requested
     /// Every target cgroup was removed, or the target process exited.
     case targetExited
+    /// The time asked for has passed (`sysfence record --duration`).
+    case durationElapsed
 }
 
 /// A probe attached to targets, streaming events until asked to stop or until its targets are gone.
 /// `sysfence audit` and `sysfence trace` are this loop with printing.
 public final class ProbeSession {
     /// The cgroup hierarchy targets were found in.
-    public let hierarchy: CgroupHierarchy
+    public var hierarchy: CgroupHierarchy { tracker.hierarchy }
     /// The cgroups watched, by id (descendants are watched too).
-    public private(set) var watched: [UInt64: WatchedCgroup] = [:]
-    private let targets: [ProbeTarget]
-    /// Each target with the cgroups it named when the session started.
-    private var resolved: [(ProbeTarget, [WatchedCgroup])] = []
+    public var watched: [UInt64: WatchedCgroup] { tracker.watched }
+    private let tracker: TargetTracker
     private let probe: SyscallProbe
     private let decisions: DecisionProgram?
     private let policy: Policy?
@@ -30,26 +30,12 @@ public final class ProbeSession {
     /// the rule locations of events. Fails with a clear message when the kernel lacks BTF, the
     /// tracepoint or the privileges, or when a target does not exist.
     public init(targets: [ProbeTarget], mode: ProbeMode, policy: Policy? = nil, rateLimit: UInt32 = 0) throws(DiagnosticsError) {
-        guard !targets.isEmpty else { throw DiagnosticsError(at: nil, "no target: give --cgroup, --container, --pid or --all-containers") }
-        hierarchy = try CgroupHierarchy.host()
-        self.targets = targets
         self.policy = policy
         if case .audit(let filter, _) = mode { self.decisions = filter.decisions } else { self.decisions = nil }
-        probe = try SyscallProbe(mode: mode, rateLimit: rateLimit)
-        for target in targets {
-            let cgroups = try hierarchy.resolve(target)
-            resolved.append((target, cgroups))
-            try add(cgroups)
-        }
+        let probe = try SyscallProbe(mode: mode, rateLimit: rateLimit)
+        self.probe = probe
+        tracker = try TargetTracker(targets) { (cgroups) throws(DiagnosticsError) in try probe.watch(cgroups.map(\.id)) }
         try probe.attach()
-    }
-
-    private func add(_ cgroups: [WatchedCgroup]) throws(DiagnosticsError) {
-        let new = cgroups.filter { watched[$0.id] == nil }
-        guard !new.isEmpty else { return }
-        for cgroup in new { watched[cgroup.id] = cgroup }
-        try probe.watch(new.map(\.id))
-        cgroupNames = [:]
     }
 
     /// Polls events until `shouldStop` returns true (asked about ten times a second) or every
@@ -57,15 +43,11 @@ public final class ProbeSession {
     /// With `.allContainers`, containers started meanwhile are added.
     public func run(shouldStop: () -> Bool, onEvent: @escaping (ProbeEvent) -> Void) throws(DiagnosticsError) -> (ProbeCounters, ProbeStopReason) {
         let handle: (ProbeRecord) -> Void = { [unowned self] record in onEvent(self.event(from: record)) }
-        var lastRescan = Date()
         var reason = ProbeStopReason.requested
         while !shouldStop() {
             try probe.poll(timeoutMilliseconds: 100, handle)
-            if targets.contains(.allContainers), Date().timeIntervalSince(lastRescan) >= 1 {
-                try add(hierarchy.containers())
-                lastRescan = Date()
-            }
-            if targetsGone() {
+            try tracker.refresh()
+            if tracker.gone {
                 reason = .targetExited
                 break
             }
@@ -74,27 +56,6 @@ public final class ProbeSession {
         probe.detach()
         try probe.drain(handle)
         return (try probe.readCounters(), reason)
-    }
-
-    /// Whether nothing is left to watch: every target process has exited and every target cgroup
-    /// was removed. New containers may still come with `.allContainers`.
-    private func targetsGone() -> Bool {
-        !resolved.contains { target, cgroups in
-            switch target {
-            case .allContainers: return true
-            case .pid(let pid): return Self.isAlive(pid)
-            case .cgroup, .container: return cgroups.contains { FileManager.default.fileExists(atPath: $0.path) }
-            }
-        }
-    }
-
-    /// Whether a process exists and is not a zombie (state `Z` or `X` in `/proc/PID/stat`).
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let end = stat.lastIndex(of: ")")
-        else { return false }
-        let state = stat[stat.index(after: end)...].drop { $0 == " " }.first
-        return state != "Z" && state != "X"
     }
 
     /// The watched cgroup (or descendant) with this id, found by rescanning the targets' subtrees.

@@ -37,9 +37,7 @@ public struct ProbeCounters: Hashable, Sendable, Codable {
 /// leaves nothing in the kernel once released.
 public final class SyscallProbe {
     private let object: BPFObject
-    private let targets: BPFMap
-    /// How many times the targets changed: the probe recomputes a cgroup's membership when it differs.
-    private var targetsGeneration: UInt32 = 0
+    private let targets: TargetCgroups
     private let counters: BPFMap
     private let ringBuffer: BPFRingBuffer
     private var link: BPFLink?
@@ -56,8 +54,8 @@ public final class SyscallProbe {
         if case .audit(let filter, _) = mode {
             try ProbeObject.install(filter.instructions, in: object, verdictTable: true)
         }
+        targets = try TargetCgroups(of: object)
         do {
-            targets = try object.map(named: "targets")
             counters = try object.map(named: "counters")
             ringBuffer = try BPFRingBuffer(map: try object.map(named: "events"))
         } catch {
@@ -67,14 +65,7 @@ public final class SyscallProbe {
 
     /// Adds cgroups (by id) to the targets; their descendants are included.
     public func watch(_ cgroupIDs: some Sequence<UInt64>) throws(DiagnosticsError) {
-        do {
-            for id in cgroupIDs { try targets.update(id, UInt8(1)) }
-            // Cgroups already judged outside every target may now be inside one.
-            targetsGeneration &+= 1
-            try object.setZeroInitializedData(targetsGeneration)
-        } catch {
-            throw ProbeObject.diagnose(error, doing: "adding targets")
-        }
+        try targets.add(cgroupIDs)
     }
 
     /// Attaches the program to the sys_enter tracepoint.
