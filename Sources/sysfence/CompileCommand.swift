@@ -94,9 +94,10 @@ struct CompileCommand: Command {
 
     /// `--format oci|docker|k8s`: the policy as a seccomp profile for container runtimes.
     private func export(_ exportFormat: ExportFormat, on console: Console) -> ExitStatus {
-        guard let (policy, exported) = PolicyInput.export(policyPath, on: console) else { return .failure }
+        guard let policy = PolicyInput.load(policyPath, on: console) else { return .failure }
         let name = policy.name ?? ((policyPath as NSString).lastPathComponent as NSString).deletingPathExtension
-        let text = exportFormat == .k8s ? exported.profile.kubernetesResource(name: name) : exported.profile.json.formatted()
+        guard let text = PolicyInput.profileText(policy, kubernetesName: exportFormat == .k8s ? name : nil, in: policyPath, on: console)
+        else { return .failure }
         return write(Array(text.utf8), on: console)
     }
 

@@ -58,18 +58,11 @@ struct MergeCommand: Command {
         switch format {
         case .yaml:
             let header = ["Merged by sysfence \(sysfenceVersion) from \(paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))."]
-            let constants = ConstantTable.system
-            return OutputFile.write(merged.yamlText(header: header, errnoNames: constants.errnoNames, constants: constants), to: output, on: console)
+            return OutputFile.write(PolicyInput.yamlText(merged, header: header), to: output, on: console)
         case .oci, .k8s:
-            do {
-                let exported = try merged.seccompProfile()
-                for diagnostic in exported.diagnostics { console.report(diagnostic, in: target) }
-                let text = format == .k8s ? exported.profile.kubernetesResource(name: merged.name ?? "merged") : exported.profile.json.formatted()
-                return OutputFile.write(text, to: output, on: console)
-            } catch {
-                PolicyInput.report(error, in: target, on: console)
-                return .failure
-            }
+            guard let text = PolicyInput.profileText(merged, kubernetesName: format == .k8s ? merged.name ?? "merged" : nil, in: target, on: console)
+            else { return .failure }
+            return OutputFile.write(text, to: output, on: console)
         }
     }
 }

@@ -64,6 +64,20 @@ enum PolicyInput {
         }
     }
 
+    /// A policy as a seccomp profile's text: the OCI JSON object, or, given `kubernetesName`, a
+    /// Kubernetes `SeccompProfile` resource of that name; `nil` after reporting why it cannot be.
+    static func profileText(_ policy: Policy, kubernetesName: String?, in place: String, on console: Console) -> String? {
+        guard let exported = export(policy, in: place, on: console) else { return nil }
+        return kubernetesName.map { exported.profile.kubernetesResource(name: $0) } ?? exported.profile.json.formatted()
+    }
+
+    /// A generated policy as YAML under `header`, with values written as the system's constants
+    /// where a syscall's argument has names for them.
+    static func yamlText(_ policy: Policy, header: [String]) -> String {
+        let constants = ConstantTable.system
+        return policy.yamlText(header: header, errnoNames: constants.errnoNames, constants: constants)
+    }
+
     /// Prints an error as diagnostics located in `path`.
     static func report(_ error: any Error, in path: String, on console: Console) {
         if let error = error as? DiagnosticsError {

@@ -150,10 +150,9 @@ struct RecordCommand: Command {
             let calls = outcome.recording.calls.values.reduce(0) { $0 + $1.values.reduce(0, +) }
             let header = ["Recorded by sysfence record from \(what(outcome)): \(calls) calls.",
                           "Each rule's comment says how often its calls were seen."]
-            return policy.yamlText(header: header, errnoNames: ConstantTable.system.errnoNames)
+            return PolicyInput.yamlText(policy, header: header)
         case .oci, .k8s:
-            guard let exported = PolicyInput.export(policy, in: "recorded policy", on: console) else { return nil }
-            return format == .k8s ? exported.profile.kubernetesResource(name: policy.name ?? "recorded") : exported.profile.json.formatted()
+            return PolicyInput.profileText(policy, kubernetesName: format == .k8s ? policy.name ?? "recorded" : nil, in: "recorded policy", on: console)
         }
     }
 
