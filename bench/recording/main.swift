@@ -88,6 +88,7 @@ for workload in workloads {
     let recordAdded = recorded - none, straceAdded = strace - none
     print("\(workload.name) (\(calls) calls recorded):")
     print(String(format: "  none %.1f ms, record %.1f ms, strace -f -c %.1f ms", none, recorded, strace))
-    print(String(format: "  record %+.1f%% vs none (target <= 10%%); strace %+.1f%%; strace/record added time: %.0fx (target >= 20)",
-                 100 * recordAdded / none, 100 * straceAdded / none, straceAdded / max(recordAdded, 0.01)))
+    let ratio = recordAdded > 0 ? String(format: "%.0fx", straceAdded / recordAdded) : "unbounded (recording added nothing measurable)"
+    print(String(format: "  record %+.1f%% vs none (target <= 10%%); strace %+.1f%%; strace/record added time: %@ (target >= 20)",
+                 100 * recordAdded / none, 100 * straceAdded / none, ratio))
 }
