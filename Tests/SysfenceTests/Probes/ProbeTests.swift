@@ -157,14 +157,7 @@ struct ProbeTests {
             #expect(reason == .targetExited)
         }
         shell.waitUntilExit()
-        // Programs are freed after an RCU grace period: wait for them, up to ten seconds.
-        var leftovers: [UInt32: String] = [:]
-        for _ in 0..<1000 {
-            leftovers = try loadedPrograms().filter { before[$0.key] == nil && ours.contains($0.value) }
-            if leftovers.isEmpty { break }
-            usleep(10_000)
-        }
-        #expect(leftovers.isEmpty)
+        #expect(try programsLeftBehind(since: before, named: ours).isEmpty)
     }
 
     @Test func unknownTargetsAreClearErrors() throws {

@@ -128,12 +128,6 @@ struct SyscallRecorderTests {
             cgroup = outcome.cgroups.first?.path ?? ""
         }
         #expect(!cgroup.isEmpty && !FileManager.default.fileExists(atPath: cgroup))
-        var leftovers: [UInt32: String] = [:]
-        for _ in 0..<1000 {
-            leftovers = try loadedPrograms().filter { before[$0.key] == nil && ours.contains($0.value) }
-            if leftovers.isEmpty { break }
-            usleep(10_000)
-        }
-        #expect(leftovers.isEmpty)
+        #expect(try programsLeftBehind(since: before, named: ours).isEmpty)
     }
 }
