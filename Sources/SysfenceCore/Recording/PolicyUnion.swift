@@ -34,6 +34,13 @@ extension Policy {
                 }
             }
         }
+        // Where an input allows a syscall for any arguments, an ENOSYS claim for it never decides:
+        // leave it out rather than write a rule that can never apply.
+        for key in order where key.action != .allow {
+            for (arch, _) in claims[key]! where claims[ClaimKey(action: .allow, selector: key.selector)]?[arch].map({ $0.condition == nil }) == true {
+                claims[key]![arch] = nil
+            }
+        }
         var rules: [(rule: Rule, seen: UInt64)] = []
         for key in order {
             let perArch = claims[key]!

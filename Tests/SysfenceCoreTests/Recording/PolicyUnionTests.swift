@@ -44,6 +44,16 @@ import Testing
         #expect(socket?.condition?.comparisons.count == 4)
     }
 
+    @Test func anENOSYSRuleThatCanNeverApplyIsLeftOut() throws {
+        // a answers clone3 with ENOSYS on x86_64; b allows it there for any arguments, and on x86.
+        let a = recording([.x86_64: ["clone3": 1]]).policy(options: options, table: lintTable)
+        let b = recording([.x86_64: ["clone3": 1], .x86: ["clone3": 1]])
+            .policy(options: RecordingOptions(includeBase: false, constrainArguments: false), table: lintTable)
+        let union = try Policy.union([a, b])
+        #expect(!union.rules.contains { $0.action == .errno(38) })
+        #expect(union.rules.contains { $0.action == .allow && $0.syscalls == [.name("clone3")] && $0.condition == nil })
+    }
+
     @Test func joiningAPolicyWithItselfKeepsItsRulesAndAddsTheCounts() throws {
         let a = recording([.x86_64: ["read": 5, "write": 2]]).policy(options: options, table: lintTable)
         #expect(try Policy.union([a, a]).rules == [
