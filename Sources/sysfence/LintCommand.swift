@@ -21,7 +21,7 @@ struct LintCommand: Command {
                 OptionSpec("fail-on", .value(placeholder: "severity"),
                            help: "Exit with status 1 on findings of this severity or above: error, warning or note (default: error)."),
                 OptionSpec("baseline", .value(placeholder: "file"),
-                           help: "Report every syscall allowed that this baseline policy does not allow."),
+                           help: "Report every syscall allowed that this baseline policy or seccomp profile (.json, rendered as the linted profiles are) does not allow."),
             ] + RenderOptions.specs,
             arguments: [ArgumentSpec(name: "file", help: "A policy file or seccomp profile to lint.", repeating: true)])
     }
@@ -55,7 +55,7 @@ struct LintCommand: Command {
     func run(on console: Console) -> ExitStatus {
         var baselinePolicy: Policy?
         if let baseline {
-            guard let policy = PolicyInput.load(baseline, on: console) else { return .failure }
+            guard let policy = PolicyInput.loadPolicyOrProfile(baseline, rendering: rendering, on: console) else { return .failure }
             baselinePolicy = policy
         }
         let report = LintReport(linting: files, with: Linter(baseline: baselinePolicy), rendering: rendering)

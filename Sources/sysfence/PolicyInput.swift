@@ -15,14 +15,14 @@ enum PolicyInput {
     }
 
     /// The policy in `path`, a YAML policy or, for a `.json` file, a seccomp profile imported as
-    /// runc loads it on this host (Docker's default capabilities, the running kernel), or `nil`
-    /// after reporting why it cannot be used.
-    static func loadPolicyOrProfile(_ path: String, on console: Console) -> Policy? {
+    /// runc loads it on a host `rendering` describes (default: this host, Docker's default
+    /// capabilities, the running kernel), or `nil` after reporting why it cannot be used.
+    static func loadPolicyOrProfile(_ path: String, rendering: SeccompRenderOptions? = nil, on console: Console) -> Policy? {
         guard path.hasSuffix(".json") else { return load(path, on: console) }
         do {
             try checkReadable(path)
             let document = try SeccompProfileDocument(contentsOfFile: path)
-            let options = SeccompRenderOptions(kernel: KernelVersion.running ?? KernelVersion(kernel: 6, major: 1))
+            let options = rendering ?? SeccompRenderOptions(kernel: KernelVersion.running ?? KernelVersion(kernel: 6, major: 1))
             let fallback = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             var policy = try document.importPolicy(name: document.resourceName ?? fallback, options: options).policy
             policy.sourceFile = path

@@ -39,7 +39,8 @@ struct LintCommandTests {
           --fail-on <severity>    Exit with status 1 on findings of this severity or
                                   above: error, warning or note (default: error).
           --baseline <file>       Report every syscall allowed that this baseline policy
-                                  does not allow.
+                                  or seccomp profile (.json, rendered as the linted
+                                  profiles are) does not allow.
           --arch <arch>           The host arch: amd64, arm64, 386, arm, riscv64,
                                   ppc64le, s390x (default: native).
           --caps <CAP_A,CAP_B>    The container's capabilities, for a template's caps
@@ -112,6 +113,34 @@ struct LintCommandTests {
 
             """
         #expect(result == ProcessResult(stdout: expected, stderr: "", status: 1))
+    }
+
+    @Test("--baseline takes a seccomp profile, rendered as the linted profiles are",
+          .enabled(if: TestEnvironment.requiresKernel || SharedProfiles.directory != nil))
+    func profileBaseline() throws {
+        let moby = try #require(SharedProfiles.path("moby-default.json"), "\(SharedProfiles.missingMessage)")
+        let directory = try TemporaryDirectory()
+        // Allowed by moby's default only from kernel 4.8 on (ptrace) or with CAP_SYS_ADMIN (mount).
+        _ = try directory.write("tools.yaml", """
+            sysfence: 1
+            default: errno(EPERM)
+            arches: [x86_64]
+            rules:
+              - allow: [execve, brk, mmap, munmap, mprotect, arch_prctl, set_tid_address, read, write, close,
+                        rt_sigreturn, exit, exit_group, ptrace]
+              - allow: mount
+            """)
+        func exceeded(_ options: [String]) throws -> [String] {
+            let result = try runSysfence(["lint", "--format", "json", "--arch", "amd64", "--baseline", moby] + options + ["tools.yaml"], in: directory.url)
+            #expect(result.stderr.isEmpty, "\(result)")
+            let findings = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])["findings"] as? [[String: Any]]
+            // "ptrace is allowed; the baseline does not allow it": the syscall is the first word.
+            return (findings ?? []).filter { $0["ruleId"] as? String == "baseline-exceeded" }
+                .compactMap { ($0["message"] as? String)?.split(separator: " ").first.map(String.init) }.sorted()
+        }
+        #expect(try exceeded(["--kernel", "6.1"]) == ["mount"])
+        #expect(try exceeded(["--kernel", "4.4"]) == ["mount", "ptrace"])
+        #expect(try exceeded(["--kernel", "6.1", "--caps", "CAP_SYS_ADMIN"]) == [])
     }
 
     @Test("a baseline that does not load is reported on standard error")
