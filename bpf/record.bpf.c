@@ -121,7 +121,7 @@ static __always_inline int bump(void *map, void *key)
     if (value)
         *value += 1;
     else
-        count(SYSFENCE_RECORD_COUNTER_LOST); /* the map is full */
+        count(SYSFENCE_RECORD_COUNTER_NO_ROOM); /* the map is full */
     return 0;
 }
 

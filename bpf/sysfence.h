@@ -130,7 +130,8 @@ enum sysfence_record_counter {
     SYSFENCE_RECORD_COUNTER_CALLS = 0,  /* calls counted */
     SYSFENCE_RECORD_COUNTER_EVENTS = 1, /* events written to the ring buffer */
     SYSFENCE_RECORD_COUNTER_LOST = 2,   /* events dropped: ring buffer full */
-    SYSFENCE_RECORD_COUNTER_COUNT = 3,
+    SYSFENCE_RECORD_COUNTER_NO_ROOM = 3, /* values (or calls beyond the slots) a full hash could not keep */
+    SYSFENCE_RECORD_COUNTER_COUNT = 4,
 };
 
 /* One recorder event. */

@@ -79,7 +79,7 @@ public struct ProbeRecord: Sendable {
 public enum RecordLayout {
     /// The per-CPU counters, by index.
     public enum Counter: UInt32, CaseIterable, Sendable {
-        case calls, events, lost
+        case calls, events, lost, noRoom
     }
 
     /// Sets which arguments (at most two, low 32 bits masked) the recorder keeps for the calls of

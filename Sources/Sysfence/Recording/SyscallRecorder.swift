@@ -267,6 +267,7 @@ public final class SyscallRecorder {
                 }
             }
             recording.lostEvents = try counter(.lost)
+            recording.callsWithoutRoom = try counter(.noRoom)
         } catch {
             throw ProbeObject.diagnose(error, doing: "reading the recording")
         }

@@ -10,5 +10,6 @@ extension SyscallRecording {
             }
         }
         lostEvents += other.lostEvents
+        callsWithoutRoom += other.callsWithoutRoom
     }
 }

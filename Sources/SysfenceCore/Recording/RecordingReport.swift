@@ -44,6 +44,9 @@ public struct RecordingReport {
             for name in dangerous { out += "  \(name): \(SyscallFacts.dangerous[name]!)\n" }
         }
         out += "\nLost events: \(recording.lostEvents)" + (recording.lostEvents > 0 ? " (the counts above are complete; only event details were dropped)" : "") + "\n"
+        if recording.callsWithoutRoom > 0 {
+            out += "Calls the kernel's maps had no room for: \(recording.callsWithoutRoom) (their syscalls' argument values were dropped, so the policy does not constrain them)\n"
+        }
         if let comparedWith {
             out += "\nCompared with \(comparedWith.name):\n"
             let other = DecisionProgram(policy: comparedWith.policy, table: table)

@@ -27,6 +27,10 @@ public struct SyscallRecording: Hashable, Sendable, Codable {
     public var argumentValues: [Arch: [UInt32: [ArgumentValues: UInt64]]] = [:]
     /// Events the kernel could not deliver (ring buffer full); the counts above are complete anyway.
     public var lostEvents: UInt64 = 0
+    /// Calls whose argument values (or, for numbers no syscall has, whose count) a full kernel map
+    /// could not keep; the values of those syscalls are dropped, so the policy leaves them
+    /// unconstrained.
+    public var callsWithoutRoom: UInt64 = 0
 
     public init() {}
 }

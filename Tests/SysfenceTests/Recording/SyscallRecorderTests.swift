@@ -48,6 +48,10 @@ struct SyscallRecorderTests {
         #expect(outcome.termination == .exited(0))
         #expect(outcome.recording.calls[.x86_64]?[ioctl] == 17_000)
         #expect(outcome.recording.argumentValues[.x86_64]?[ioctl]?.count == nil, "an incomplete set of values was kept")
+        // The values that found no room are counted apart from lost events, and the report says so.
+        #expect((17_000 - 16_384...17_000).contains(outcome.recording.callsWithoutRoom))
+        let report = RecordingReport(recording: outcome.recording, policy: Policy(defaultAction: .allow), comparedWith: nil, table: table)
+        #expect(report.text.contains("Calls the kernel's maps had no room for: \(outcome.recording.callsWithoutRoom) (their syscalls' argument values were dropped"))
         let policy = outcome.recording.policy(options: RecordingOptions(includeBase: false), table: table)
         let rule = try #require(policy.rules.first { $0.syscalls == [.name("ioctl")] })
         #expect(rule.condition == nil, "ioctl constrained to an incomplete list")
