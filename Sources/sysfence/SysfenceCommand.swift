@@ -8,7 +8,7 @@ enum SysfenceCommand: CommandNode {
             abstract: "Check seccomp policies for containers.",
             version: sysfenceVersion,
             subcommands: [CheckCommand.self, LintCommand.self, CompileCommand.self, SimulateCommand.self, AuditCommand.self,
-                          TraceCommand.self, RunCommand.self, RecordCommand.self, ImportCommand.self, OCICommand.self,
-                          MergeCommand.self, DiffCommand.self])
+                          TraceCommand.self, RunCommand.self, RecordCommand.self, MergeCommand.self, DiffCommand.self,
+                          ImportCommand.self, OCICommand.self])
     }
 }

@@ -27,11 +27,11 @@ struct HelpTests {
                                   does not allow.
           record                  Record what a command or container calls and write a
                                   policy for it.
+          merge                   Join allow-list policies: allow what any allows.
+          diff                    Show what one policy allows that another does not.
           import                  Import an OCI, Docker, Podman or Kubernetes seccomp
                                   profile as a policy.
           oci                     Work with OCI runtime bundles.
-          merge                   Join allow-list policies: allow what any allows.
-          diff                    Show what one policy allows that another does not.
 
           See 'sysfence help <subcommand>' for detailed help.
 
