@@ -26,35 +26,36 @@ extension Linter {
 
     /// The findings for one file and, for a profile, what was linted (`describe(rendering:)`).
     func lintFile(_ path: String, rendering: SeccompRenderOptions) -> (findings: [Finding], linted: String?) {
-        guard path.hasSuffix(".json") || Self.isKubernetesResource(path) else { return (lintPolicyFile(path), nil) }
-        do {
-            let document = try SeccompProfileDocument(contentsOfFile: path)
-            let imported = try document.importPolicy(name: nil, options: rendering)
-            return (lint(imported, of: document, renderedFor: rendering, file: path), document.describe(rendering: rendering))
-        } catch {
-            return (Linter.findings(forLoadFailure: error, file: path), nil)
+        guard !path.hasSuffix(".json") else {
+            return lintProfile(file: path, rendering: rendering) { () throws(DiagnosticsError) in try SeccompProfileDocument(contentsOfFile: path) }
         }
-    }
-
-    /// Whether a YAML file holds a Kubernetes resource (`apiVersion` and `kind` at the top), which
-    /// is linted as the seccomp profile it carries rather than as a policy.
-    static func isKubernetesResource(_ path: String) -> Bool {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let document = try? YAMLReader.parse(text, file: path),
-              case .mapping(let pairs) = document.content else { return false }
-        let keys = Set(pairs.compactMap { $0.key.scalar?.value })
-        return keys.contains("apiVersion") && keys.contains("kind")
-    }
-
-    private func lintPolicyFile(_ path: String) -> [Finding] {
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            return Linter.findings(forLoadFailure: DiagnosticsError(at: nil, "cannot read the file: \(reason)"), file: path)
+            return (Linter.findings(forLoadFailure: DiagnosticsError(at: nil, "cannot read the file: \(reason)"), file: path), nil)
         }
-        return lint(document: { () throws(DiagnosticsError) in try YAMLReader.parse(bytes: [UInt8](bytes), file: path) }, file: path)
+        // Parsed once: a Kubernetes resource is linted as the profile it carries, anything else as a policy.
+        let parsed = Result { () throws(DiagnosticsError) in try YAMLReader.parse(bytes: [UInt8](bytes), file: path) }
+        if case .success(let document?) = parsed, document.isKubernetesResource {
+            return lintProfile(file: path, rendering: rendering) { () throws(DiagnosticsError) in
+                try SeccompProfileDocument(yamlDocument: document, file: path)
+            }
+        }
+        return (lint(document: { () throws(DiagnosticsError) in try parsed.get() }, file: path), nil)
+    }
+
+    /// The findings for a seccomp profile as runc loads it, rendered for `rendering`, and what was linted.
+    private func lintProfile(file path: String, rendering: SeccompRenderOptions,
+                             read: () throws(DiagnosticsError) -> SeccompProfileDocument) -> (findings: [Finding], linted: String?) {
+        do {
+            let document = try read()
+            let imported = try document.importPolicy(name: nil, options: rendering)
+            return (lint(imported, of: document, renderedFor: rendering, file: path), document.describe(rendering: rendering))
+        } catch {
+            return (Linter.findings(forLoadFailure: error, file: path), nil)
+        }
     }
 
     /// Every finding for a policy given as YAML text, named `file` in the findings.

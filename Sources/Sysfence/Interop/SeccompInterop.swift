@@ -25,7 +25,13 @@ extension SeccompProfileDocument {
         guard let document = try YAMLReader.parse(text, file: file) else {
             throw DiagnosticsError(at: SourceLocation(file: file, line: 1, column: 1), "the file holds no profile: it is empty or only comments")
         }
-        if case .mapping(let pairs) = document.content, pairs.contains(where: { $0.key.scalar?.value == "format" }) {
+        try self.init(yamlDocument: document, file: file)
+    }
+
+    /// Reads a parsed YAML document as the profile it holds (a Kubernetes `SeccompProfile`
+    /// resource), refusing a sysfence policy with a hint.
+    init(yamlDocument document: YAMLNode, file: String) throws(DiagnosticsError) {
+        if document.topLevelKeys.contains("format") {
             throw DiagnosticsError(at: SourceLocation(file: file, line: document.line, column: document.column),
                                    "this is a sysfence policy; import reads seccomp profiles (sysfence commands take the policy as it is)")
         }
@@ -36,6 +42,17 @@ extension SeccompProfileDocument {
     public func importPolicy(name: String?, options: SeccompRenderOptions) throws(DiagnosticsError) -> SeccompImport {
         try importPolicy(name: name, options: options, table: .libseccomp, compiler: LibseccompReferenceCompiler())
     }
+}
+
+extension YAMLNode {
+    /// The keys of a top-level mapping (none for any other document).
+    var topLevelKeys: Set<String> {
+        guard case .mapping(let pairs) = content else { return [] }
+        return Set(pairs.compactMap { $0.key.scalar?.value })
+    }
+
+    /// Whether the document is a Kubernetes resource (`apiVersion` and `kind` at the top).
+    var isKubernetesResource: Bool { topLevelKeys.isSuperset(of: ["apiVersion", "kind"]) }
 }
 
 extension Policy {

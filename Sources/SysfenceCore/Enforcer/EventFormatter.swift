@@ -255,25 +255,6 @@ public struct EventFormatter: Sendable {
             line += "null"
             return
         }
-        line += "\""
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            line += text
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": line += "\\\""
-                case "\\": line += "\\\\"
-                case "\n": line += "\\n"
-                case "\t": line += "\\t"
-                case "\r": line += "\\r"
-                case _ where scalar.value < 0x20:
-                    line += "\\u00"
-                    if scalar.value < 0x10 { line += "0" }
-                    line += String(scalar.value, radix: 16)
-                default: line.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        line += "\""
+        line += JSONNode.quoted(text)
     }
 }

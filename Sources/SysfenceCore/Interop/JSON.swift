@@ -378,6 +378,8 @@ extension JSONNode {
 
     /// A JSON string literal for `s`, escaping what RFC 8259 requires.
     static func quoted(_ s: String) -> String {
+        // Most strings (names, paths) need no escape: skip the scalar walk for them.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
