@@ -118,6 +118,9 @@ import TestSupport
             == (1, "p.yaml:4:3: error: duplicate key \"defaultAction\" (first at line 3, column 3)\n"))
         #expect(try importErrors("kind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  defaultErrnoRet: yes\n")
             == (1, "p.yaml:4:20: error: spec.defaultErrnoRet: expected an unsigned integer, found a boolean\n"))
+        // Fullwidth digits are digits to Unicode, not to YAML: a string, not a trap.
+        #expect(try importErrors("kind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  defaultErrnoRet: １２\n")
+            == (1, "p.yaml:4:20: error: spec.defaultErrnoRet: expected an unsigned integer, found a string\n"))
         #expect(try importErrors("kind: SeccompProfile\nspec: [\n") .1.hasPrefix("p.yaml:3:1: error: invalid YAML: "))
         #expect(try importErrors("# nothing here\n") == (1, "p.yaml:1:1: error: the file holds no profile: it is empty or only comments\n"))
         #expect(try importErrors("format: 1\ndefault: allow\nrules: []\n")

@@ -69,7 +69,7 @@ extension JSONNode {
         } else {
             radix = 10
         }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isHexDigit && Int(String($0), radix: 16)! < radix }) else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.hexDigitValue ?? radix) < radix }) else { return nil }
         guard let value = UInt64(digits, radix: radix) else { return radix == 10 ? sign + digits : nil }
         return sign + String(value)
     }
