@@ -18,6 +18,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "sysfence.h"
+#define SYSFENCE_COUNTERS SYSFENCE_RECORD_COUNTER_COUNT
 #include "target.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -67,23 +68,9 @@ struct {
 } values SEC(".maps");
 
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, SYSFENCE_RECORD_COUNTER_COUNT);
-    __type(key, __u32);
-    __type(value, __u64);
-} counters SEC(".maps");
-
-struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 1 << 20);
 } events SEC(".maps");
-
-static __always_inline void count(__u32 counter)
-{
-    __u64 *value = bpf_map_lookup_elem(&counters, &counter);
-    if (value)
-        *value += 1;
-}
 
 static __always_inline void emit(__u32 kind, __u32 abi, __u32 nr, __u32 v0, __u32 v1, __s32 exit_code)
 {

@@ -10,6 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "sysfence.h"
+#define SYSFENCE_COUNTERS SYSFENCE_COUNTER_COUNT
 #include "target.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -37,13 +38,6 @@ struct {
     __type(value, struct sysfence_verdict);
 } verdicts SEC(".maps");
 
-struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, SYSFENCE_COUNTER_COUNT);
-    __type(key, __u32);
-    __type(value, __u64);
-} counters SEC(".maps");
-
 struct rate_window {
     __u64 start_ns;
     __u64 count;
@@ -60,13 +54,6 @@ struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 16 << 20);
 } events SEC(".maps");
-
-static __always_inline void count(__u32 counter)
-{
-    __u64 *value = bpf_map_lookup_elem(&counters, &counter);
-    if (value)
-        *value += 1;
-}
 
 /* The state of one run of the classic-BPF program, laid out as the kernel's seccomp filter sees it. */
 struct machine {

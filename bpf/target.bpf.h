@@ -1,7 +1,23 @@
-/* What the probe (sysfence.bpf.c) and the recorder (record.bpf.c) share in the kernel: which
- * cgroups are targets (with their descendants), and the ABI and arguments of a system call. */
+/* What the probe (sysfence.bpf.c) and the recorder (record.bpf.c) share in the kernel: their
+ * per-CPU counters, which cgroups are targets (with their descendants), and the ABI and arguments
+ * of a system call. The including file defines SYSFENCE_COUNTERS, its number of counters. */
 #ifndef SYSFENCE_TARGET_BPF_H
 #define SYSFENCE_TARGET_BPF_H
+
+/* Per-CPU counters, read and summed by user space. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, SYSFENCE_COUNTERS);
+    __type(key, __u32);
+    __type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 counter)
+{
+    __u64 *value = bpf_map_lookup_elem(&counters, &counter);
+    if (value)
+        *value += 1;
+}
 
 #define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: a 32-bit system call is active */
 
